@@ -78,10 +78,14 @@ fn check_name(typed: Option<&str>) -> Result<String, String> {
         return Err("Please type a name.".to_owned());
     }
     if name.chars().count() > MAX_NAME_CHARS {
-        return Err(format!("A name can have at most {MAX_NAME_CHARS} characters."));
+        return Err(format!(
+            "A name can have at most {MAX_NAME_CHARS} characters."
+        ));
     }
     if name.chars().any(char::is_control) {
-        return Err("A name cannot contain control characters such as tabs or line breaks.".to_owned());
+        return Err(
+            "A name cannot contain control characters such as tabs or line breaks.".to_owned(),
+        );
     }
     Ok(name.to_owned())
 }
@@ -126,7 +130,10 @@ fn what_the_browser_sent(jar: &CookieJar<'_>) -> Vec<SentCookie> {
             name: cookie.name().to_owned(),
             value: shorten(cookie.value()),
             meaning: if cookie.name() == USER_COOKIE {
-                format!("Read as plain text: you are logged in as “{}”.", cookie.value())
+                format!(
+                    "Read as plain text: you are logged in as “{}”.",
+                    cookie.value()
+                )
             } else {
                 "Not used by this lesson.".to_owned()
             },

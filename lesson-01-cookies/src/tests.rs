@@ -31,7 +31,10 @@ fn home_links_to_the_login_page() {
     let client = client();
     let response = client.get("/").dispatch();
     assert_eq!(response.status(), Status::Ok);
-    assert!(response.into_string().unwrap().contains(r#"<a href="/login">"#));
+    assert!(response
+        .into_string()
+        .unwrap()
+        .contains(r#"<a href="/login">"#));
 }
 
 #[test]
@@ -113,10 +116,17 @@ fn logout_without_a_cookie_sends_no_set_cookie() {
 fn assert_refused(form_body: &str, message: &str) {
     let client = client();
     let response = log_in(&client, form_body);
-    assert_eq!(response.status(), Status::UnprocessableEntity, "{form_body:?}");
+    assert_eq!(
+        response.status(),
+        Status::UnprocessableEntity,
+        "{form_body:?}"
+    );
     assert!(set_cookie_headers(&response).is_empty(), "{form_body:?}");
     let page = response.into_string().unwrap();
-    assert!(page.contains(message), "{form_body:?} should show {message:?}");
+    assert!(
+        page.contains(message),
+        "{form_body:?} should show {message:?}"
+    );
     assert!(page.contains(r#"name="nm""#), "the form is shown again");
 }
 
@@ -175,13 +185,19 @@ fn refused_html_is_escaped_in_the_form_too() {
         .header(ContentType::Form)
         .body(format!(
             "nm={}",
-            long_html.replace('"', "%22").replace('<', "%3C").replace('>', "%3E")
+            long_html
+                .replace('"', "%22")
+                .replace('<', "%3C")
+                .replace('>', "%3E")
         ))
         .dispatch();
     assert_eq!(response.status(), Status::UnprocessableEntity);
     let page = response.into_string().unwrap();
     assert!(!page.contains("<script>"), "{page}");
-    assert!(page.contains(r#"value="&quot;&gt;&lt;script&gt;"#), "{page}");
+    assert!(
+        page.contains(r#"value="&quot;&gt;&lt;script&gt;"#),
+        "{page}"
+    );
 }
 
 #[test]
@@ -198,7 +214,10 @@ fn the_panel_shows_the_cookie_in_plain_text() {
 fn the_panel_says_when_no_cookie_came() {
     let client = client();
     let page = client.get("/").dispatch().into_string().unwrap();
-    assert!(page.contains("No cookies came with this request."), "{page}");
+    assert!(
+        page.contains("No cookies came with this request."),
+        "{page}"
+    );
 }
 
 #[test]

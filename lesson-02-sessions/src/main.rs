@@ -47,7 +47,10 @@ fn login_form(jar: &CookieJar<'_>) -> Result<Template, Redirect> {
     if jar.get_private(USER_COOKIE).is_some() {
         return Err(Redirect::to(uri!(show_user)));
     }
-    Ok(Template::render("login", context! { sent: what_the_browser_sent(jar) }))
+    Ok(Template::render(
+        "login",
+        context! { sent: what_the_browser_sent(jar) },
+    ))
 }
 // ANCHOR_END: login_form
 
@@ -89,10 +92,14 @@ fn check_name(typed: Option<&str>) -> Result<String, String> {
         return Err("Please type a name.".to_owned());
     }
     if name.chars().count() > MAX_NAME_CHARS {
-        return Err(format!("A name can have at most {MAX_NAME_CHARS} characters."));
+        return Err(format!(
+            "A name can have at most {MAX_NAME_CHARS} characters."
+        ));
     }
     if name.chars().any(char::is_control) {
-        return Err("A name cannot contain control characters such as tabs or line breaks.".to_owned());
+        return Err(
+            "A name cannot contain control characters such as tabs or line breaks.".to_owned(),
+        );
     }
     Ok(name.to_owned())
 }

@@ -77,7 +77,10 @@ fn home_links_to_the_login_page() {
     let client = client();
     let response = client.get("/").dispatch();
     assert_eq!(response.status(), Status::Ok);
-    assert!(response.into_string().unwrap().contains(r#"<a href="/login">"#));
+    assert!(response
+        .into_string()
+        .unwrap()
+        .contains(r#"<a href="/login">"#));
 }
 
 #[test]
@@ -104,7 +107,10 @@ fn login_sets_an_encrypted_browser_session_cookie() {
     let value = pair.strip_prefix("user=").unwrap();
     assert!(!value.contains("Timothy"), "{value}");
     // The name is encrypted, not merely encoded as Flask's signed cookie is.
-    assert_eq!(response.cookies().get_private("user").unwrap().value(), "Timothy");
+    assert_eq!(
+        response.cookies().get_private("user").unwrap().value(),
+        "Timothy"
+    );
 }
 
 #[test]
@@ -217,10 +223,17 @@ fn logout_without_a_session_sends_no_set_cookie() {
 fn assert_refused(form_body: &str, message: &str) {
     let client = client();
     let response = log_in(&client, form_body);
-    assert_eq!(response.status(), Status::UnprocessableEntity, "{form_body:?}");
+    assert_eq!(
+        response.status(),
+        Status::UnprocessableEntity,
+        "{form_body:?}"
+    );
     assert!(set_cookie_headers(&response).is_empty(), "{form_body:?}");
     let page = response.into_string().unwrap();
-    assert!(page.contains(message), "{form_body:?} should show {message:?}");
+    assert!(
+        page.contains(message),
+        "{form_body:?} should show {message:?}"
+    );
     assert!(page.contains(r#"name="nm""#), "the form is shown again");
 }
 
@@ -279,13 +292,19 @@ fn refused_html_is_escaped_in_the_form_too() {
         .header(ContentType::Form)
         .body(format!(
             "nm={}",
-            long_html.replace('"', "%22").replace('<', "%3C").replace('>', "%3E")
+            long_html
+                .replace('"', "%22")
+                .replace('<', "%3C")
+                .replace('>', "%3E")
         ))
         .dispatch();
     assert_eq!(response.status(), Status::UnprocessableEntity);
     let page = response.into_string().unwrap();
     assert!(!page.contains("<script>"), "{page}");
-    assert!(page.contains(r#"value="&quot;&gt;&lt;script&gt;"#), "{page}");
+    assert!(
+        page.contains(r#"value="&quot;&gt;&lt;script&gt;"#),
+        "{page}"
+    );
 }
 
 #[test]

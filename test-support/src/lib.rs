@@ -75,7 +75,10 @@ impl Server {
                 if let Some(mut pipe) = self.child.stderr.take() {
                     let _ = pipe.read_to_string(&mut stderr);
                 }
-                panic!("the server exited with {status} before listening on {}:\n{stderr}", self.addr);
+                panic!(
+                    "the server exited with {status} before listening on {}:\n{stderr}",
+                    self.addr
+                );
             }
             assert!(
                 Instant::now() < deadline,
