@@ -68,6 +68,7 @@ fn login(form: Form<Login>, jar: &CookieJar<'_>) -> Result<Redirect, (Status, Te
 }
 // ANCHOR_END: login
 
+// ANCHOR: check_name
 /// The name as typed, trimmed, or the message the form shows instead.
 fn check_name(typed: Option<&str>) -> Result<String, String> {
     let Some(typed) = typed else {
@@ -89,6 +90,7 @@ fn check_name(typed: Option<&str>) -> Result<String, String> {
     }
     Ok(name.to_owned())
 }
+// ANCHOR_END: check_name
 
 // ANCHOR: user
 #[get("/user")]
@@ -122,6 +124,7 @@ struct SentCookie {
     meaning: String,
 }
 
+// ANCHOR: panel
 /// Every cookie this request carried, and what the server made of it.
 fn what_the_browser_sent(jar: &CookieJar<'_>) -> Vec<SentCookie> {
     let mut sent: Vec<SentCookie> = jar
@@ -142,6 +145,7 @@ fn what_the_browser_sent(jar: &CookieJar<'_>) -> Vec<SentCookie> {
     sent.sort_by(|a, b| a.name.cmp(&b.name));
     sent
 }
+// ANCHOR_END: panel
 
 /// A long value cut to its first 40 characters, so the panel stays readable.
 fn shorten(value: &str) -> String {
@@ -152,6 +156,7 @@ fn shorten(value: &str) -> String {
     }
 }
 
+// ANCHOR: rocket
 #[launch]
 fn rocket() -> Rocket<Build> {
     // `Serialized::default` only fills gaps: ROCKET_PORT, ROCKET_ADDRESS and Rocket.toml still win.
@@ -164,3 +169,4 @@ fn rocket() -> Rocket<Build> {
         .attach(Template::fairing())
         .mount("/", routes![home, login_form, login, show_user, logout])
 }
+// ANCHOR_END: rocket

@@ -82,6 +82,7 @@ fn login(form: Form<Login>, jar: &CookieJar<'_>) -> Result<Redirect, (Status, Te
 }
 // ANCHOR_END: login
 
+// ANCHOR: check_name
 /// The name as typed, trimmed, or the message the form shows instead.
 fn check_name(typed: Option<&str>) -> Result<String, String> {
     let Some(typed) = typed else {
@@ -103,6 +104,7 @@ fn check_name(typed: Option<&str>) -> Result<String, String> {
     }
     Ok(name.to_owned())
 }
+// ANCHOR_END: check_name
 
 // ANCHOR: user
 #[get("/user")]
@@ -136,6 +138,7 @@ struct SentCookie {
     meaning: String,
 }
 
+// ANCHOR: panel
 /// Every cookie this request carried, and what the server made of it.
 fn what_the_browser_sent(jar: &CookieJar<'_>) -> Vec<SentCookie> {
     let user = jar.get_private(USER_COOKIE);
@@ -160,6 +163,7 @@ fn what_the_browser_sent(jar: &CookieJar<'_>) -> Vec<SentCookie> {
     sent.sort_by(|a, b| a.name.cmp(&b.name));
     sent
 }
+// ANCHOR_END: panel
 
 /// A long value cut to its first 40 characters, so the panel stays readable.
 fn shorten(value: &str) -> String {
@@ -170,6 +174,7 @@ fn shorten(value: &str) -> String {
     }
 }
 
+// ANCHOR: rocket
 #[launch]
 fn rocket() -> Rocket<Build> {
     // No secret key is set here. The debug profile generates a random one at each launch (and
@@ -186,3 +191,4 @@ fn rocket() -> Rocket<Build> {
         .attach(Template::fairing())
         .mount("/", routes![home, login_form, login, show_user, logout])
 }
+// ANCHOR_END: rocket
