@@ -1,0 +1,98 @@
+//! End-to-end tests of the lessons: each lesson's real binary, started as a process on a free port,
+//! driven by a real headless Chromium through chromedriver. Only a browser shows what a student
+//! sees: which cookies it keeps and sends, which ones a page script can read, and what is left after
+//! the browser restarts. The tests are in `tests/`, one file per lesson; this library only starts
+//! things and stops them again.
+//!
+//! Run them with `cargo test -p e2e -- --ignored` after `apt-get install chromium chromium-driver`.
+
+mod browser;
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::Mutex;
+
+pub use browser::{Browser, BrowserCookie, Element, OnStartup, Profile};
+use test_support::{free_port, workspace_root, Server};
+
+/// A lesson's binary running on 127.0.0.1. Dropping it stops the process.
+pub struct Lesson {
+    package: String,
+    server: Server,
+}
+
+impl Lesson {
+    /// Builds the lesson (`package`, such as `lesson-01`) if needed and starts it from the
+    /// workspace root, as `cargo run -p lesson-0N` does, on a free port with the extra
+    /// environment `env`.
+    pub fn start(package: &str, env: &[(&str, &str)]) -> Lesson {
+        Lesson::start_on(package, free_port(), env)
+    }
+
+    fn start_on(package: &str, port: u16, env: &[(&str, &str)]) -> Lesson {
+        let binary = built_binary(package);
+        let binary = binary
+            .to_str()
+            .expect("the target directory's path is UTF-8");
+        let server = Server::start(
+            binary,
+            &workspace_root(env!("CARGO_MANIFEST_DIR")),
+            port,
+            env,
+        );
+        Lesson {
+            package: package.to_owned(),
+            server,
+        }
+    }
+
+    /// Stops the server and starts it again on the same port with the environment `env`.
+    pub fn restart(self, env: &[(&str, &str)]) -> Lesson {
+        let Lesson { package, server } = self;
+        let port = server.port();
+        drop(server);
+        Lesson::start_on(&package, port, env)
+    }
+
+    /// The address of `path` on this server, such as `http://127.0.0.1:40123/login`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.server.port())
+    }
+}
+
+/// The lesson's binary, built with `cargo build` in the same profile and target directory as these
+/// tests. A test in another package cannot name a lesson's binary (`CARGO_BIN_EXE_*` exists only
+/// inside the lesson's own package), so the binary is built here, once per test run: a no-op when
+/// `cargo test --workspace` has built it already, and never a stale binary after a lesson changed.
+fn built_binary(package: &str) -> PathBuf {
+    static BUILT: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    // Tests run in `<target>/<profile dir>/deps/`; the lessons' binaries land in `<profile dir>`.
+    let test_binary = std::env::current_exe().expect("the test's own path");
+    let profile_dir = test_binary
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("tests run from <target>/<profile>/deps")
+        .to_path_buf();
+    let mut built = BUILT
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if !built.iter().any(|name| name == package) {
+        let profile = match profile_dir.file_name().and_then(|name| name.to_str()) {
+            Some("debug") | None => "dev",
+            Some(other) => other,
+        };
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let output = Command::new(&cargo)
+            .args(["build", "--quiet", "--profile", profile, "-p", package])
+            .current_dir(workspace_root(env!("CARGO_MANIFEST_DIR")))
+            .output()
+            .unwrap_or_else(|e| panic!("run {cargo:?} build -p {package}: {e}"));
+        assert!(
+            output.status.success(),
+            "cargo build -p {package} failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        built.push(package.to_owned());
+    }
+    profile_dir.join(format!("{package}{}", std::env::consts::EXE_SUFFIX))
+}
