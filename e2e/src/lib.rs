@@ -96,3 +96,10 @@ fn built_binary(package: &str) -> PathBuf {
     }
     profile_dir.join(format!("{package}{}", std::env::consts::EXE_SUFFIX))
 }
+
+/// Two secret keys for `ROCKET_SECRET_KEY`, made for these tests only (`openssl rand -base64 32`).
+/// Never use a key that is in a repository for anything real.
+pub const TEST_ONLY_SECRET_KEYS: [&str; 2] = [
+    "grxsWzd9t7IlfXCFqu+TR0qxWnhn17XLTR2iUZc7XJY=",
+    "ES9p3MZH0TZzB/NLPvaaR705a/n/zT4NzS44hZhEE7g=",
+];
