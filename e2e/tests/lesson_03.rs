@@ -1,0 +1,134 @@
+//! Lesson 03 in a real browser: "Log out" removes the name and keeps the colour, "Forget me"
+//! removes both, and the goodbye shows once.
+
+use e2e::{Browser, Lesson, Profile};
+
+/// Opens the login form, types `name` and presses the button, as a user does.
+fn log_in(browser: &Browser<'_>, lesson: &Lesson, name: &str) {
+    browser.goto(&lesson.url("/login"));
+    browser.find("#nm").type_text(name);
+    browser.find(r#"form[action="/login"] button"#).click();
+}
+
+/// On the user page: picks `colour` in the list (or the "(choose one)" line for `""`) and saves.
+fn choose_colour(browser: &Browser<'_>, colour: &str) {
+    browser
+        .find(&format!(r#"#colour option[value="{colour}"]"#))
+        .click();
+    browser.find(r#"form[action="/colour"] button"#).click();
+}
+
+#[test]
+#[ignore = "needs Chromium and chromedriver: see README"]
+fn logging_out_forgets_the_name_keeps_the_colour_and_says_goodbye_once() {
+    let lesson = Lesson::start("lesson-03", &[]);
+    let profile = Profile::new();
+    let browser = Browser::start(&profile);
+
+    browser.goto(&lesson.url("/"));
+    let home = browser.text();
+    assert!(
+        home.contains("Logging out removes the name; “Forget me” removes both."),
+        "{home}"
+    );
+    browser.find(r#"a[href="/login"]"#).click();
+    browser.wait_for_path("/login");
+    browser.find("#nm").type_text("Tim");
+    browser.find(r#"form[action="/login"] button"#).click();
+    browser.wait_for_path("/user");
+    assert_eq!(browser.find("h1").text(), "Hello, Tim");
+
+    choose_colour(&browser, "blue");
+    browser.wait_for_text("Your favourite colour: blue.");
+    let panel = browser.find("#sent").text();
+    assert!(panel.contains("your favourite colour is blue."), "{panel}");
+    assert!(panel.contains("you are logged in as “Tim”."), "{panel}");
+
+    browser.find(r#"a[href="/logout"]"#).click();
+    browser.wait_for_path("/login");
+    assert_eq!(
+        browser.find(".message").text(),
+        "You have been logged out, Tim."
+    );
+    let page = browser.text();
+    assert!(
+        page.contains("This site still remembers your favourite colour: blue."),
+        "{page}"
+    );
+    // The goodbye came in Rocket's plain-text flash cookie, which this page's response deleted.
+    let panel = browser.find("#sent").text();
+    assert!(
+        panel.contains("_flash 7:successYou have been logged out, Tim. Rocket's one-time message"),
+        "{panel}"
+    );
+    assert_eq!(browser.cookie("_flash"), None);
+    assert_eq!(browser.cookie("user"), None);
+    assert!(browser.cookie("colour").is_some());
+
+    // Once: a reload shows the colour but no goodbye.
+    browser.goto(&lesson.url("/login"));
+    browser.wait_for_text("This site still remembers your favourite colour: blue.");
+    assert!(browser.try_find(".message").is_none(), "{}", browser.text());
+}
+
+#[test]
+#[ignore = "needs Chromium and chromedriver: see README"]
+fn forget_me_removes_the_name_and_the_colour() {
+    let lesson = Lesson::start("lesson-03", &[]);
+    let profile = Profile::new();
+    let browser = Browser::start(&profile);
+    log_in(&browser, &lesson, "Tim");
+    browser.wait_for_path("/user");
+    choose_colour(&browser, "green");
+    browser.wait_for_text("Your favourite colour: green.");
+
+    browser.find(r#"form[action="/forget"] button"#).click();
+    browser.wait_for_path("/login");
+    assert_eq!(
+        browser.find(".message").text(),
+        "Your name and colour are forgotten."
+    );
+    let page = browser.text();
+    assert!(!page.contains("green"), "{page}");
+    assert_eq!(browser.cookie("user"), None);
+    assert_eq!(browser.cookie("colour"), None);
+}
+
+#[test]
+#[ignore = "needs Chromium and chromedriver: see README"]
+fn bad_input_shows_the_message_and_changes_nothing() {
+    let lesson = Lesson::start("lesson-03", &[]);
+    let profile = Profile::new();
+    let browser = Browser::start(&profile);
+
+    log_in(&browser, &lesson, "   ");
+    assert_eq!(browser.find(".error").text(), "Please type a name.");
+    assert_eq!(browser.cookie("user"), None);
+
+    log_in(&browser, &lesson, "Tim");
+    browser.wait_for_path("/user");
+    choose_colour(&browser, "red");
+    browser.wait_for_text("Your favourite colour: red.");
+    let red = browser.cookie("colour").expect("the colour is kept");
+
+    choose_colour(&browser, "");
+    assert_eq!(browser.find(".error").text(), "Please choose a colour.");
+    assert!(browser.text().contains("Your favourite colour: red."));
+    assert_eq!(browser.cookie("colour"), Some(red));
+}
+
+#[test]
+#[ignore = "needs Chromium and chromedriver: see README"]
+fn logging_out_while_logged_out_is_just_the_login_page() {
+    let lesson = Lesson::start("lesson-03", &[]);
+    let profile = Profile::new();
+    let browser = Browser::start(&profile);
+
+    browser.goto(&lesson.url("/logout"));
+    browser.wait_for_path("/login");
+    assert!(browser.try_find(".message").is_none(), "{}", browser.text());
+    assert!(browser
+        .text()
+        .contains("No cookies came with this request."));
+    assert!(browser.cookies().is_empty(), "{:?}", browser.cookies());
+}
