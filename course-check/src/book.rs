@@ -1,0 +1,195 @@
+//! Reading the book's Markdown the way mdBook's `{{#include}}` does.
+
+use std::path::{Path, PathBuf};
+
+/// One `{{#include …}}` (or `{{#rustdoc_include …}}`) found in a chapter.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Include {
+    /// 1-based line in the chapter.
+    pub line: usize,
+    /// The path as written, relative to the chapter's directory.
+    pub path: String,
+    /// The anchor name, if the include selects one (`file.rs:login`); line ranges give `None`.
+    pub anchor: Option<String>,
+}
+
+/// Every include in `markdown`, in order.
+pub fn includes(markdown: &str) -> Vec<Include> {
+    let mut found = Vec::new();
+    for (index, line) in markdown.lines().enumerate() {
+        let mut rest = line;
+        while let Some(start) = rest.find("{{#") {
+            let after = &rest[start + 3..];
+            let Some(end) = after.find("}}") else { break };
+            let inner = after[..end].trim();
+            rest = &after[end + 2..];
+            let Some(target) = inner
+                .strip_prefix("include ")
+                .or_else(|| inner.strip_prefix("rustdoc_include "))
+            else {
+                continue;
+            };
+            let mut parts = target.trim().splitn(2, ':');
+            let path = parts.next().unwrap_or_default().to_owned();
+            let anchor = parts
+                .next()
+                .filter(|selector| !selector.starts_with(|c: char| c.is_ascii_digit() || c == ':'))
+                .map(str::to_owned);
+            found.push(Include {
+                line: index + 1,
+                path,
+                anchor,
+            });
+        }
+    }
+    found
+}
+
+/// Whether `source` has both `ANCHOR: name` and `ANCHOR_END: name`, matched as mdBook matches
+/// them: anywhere in a line, the name ending at a character that cannot be part of a name.
+pub fn has_anchor(source: &str, name: &str) -> bool {
+    marker_present(source, "ANCHOR:", name) && marker_present(source, "ANCHOR_END:", name)
+}
+
+fn marker_present(source: &str, marker: &str, name: &str) -> bool {
+    source.lines().any(|line| {
+        line.match_indices(marker).any(|(at, _)| {
+            let rest = line[at + marker.len()..].trim_start();
+            rest.strip_prefix(name).is_some_and(|tail| {
+                !tail.starts_with(|c: char| c.is_alphanumeric() || c == '_' || c == '-')
+            })
+        })
+    })
+}
+
+/// Problems with the fenced code blocks of a chapter: a ```` ```rust ```` block must hold only
+/// `{{#include …}}` lines, so that Rust code is always the lessons' own.
+pub fn pasted_rust(markdown: &str) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut fence: Option<(String, bool, usize)> = None; // (fence marker, is rust, start line)
+    for (index, line) in markdown.lines().enumerate() {
+        let trimmed = line.trim_start();
+        match &fence {
+            None => {
+                let ticks: String = trimmed.chars().take_while(|&c| c == '`').collect();
+                if ticks.len() >= 3 {
+                    let info = trimmed[ticks.len()..].trim();
+                    let language = info.split([',', ' ']).next().unwrap_or_default();
+                    fence = Some((ticks, language == "rust", index + 1));
+                }
+            }
+            Some((ticks, is_rust, start)) => {
+                if trimmed.starts_with(ticks.as_str()) && trimmed.trim_end() == ticks {
+                    fence = None;
+                } else if *is_rust
+                    && !trimmed.is_empty()
+                    && !(trimmed.starts_with("{{#include ")
+                        || trimmed.starts_with("{{#rustdoc_include "))
+                {
+                    problems.push(format!(
+                        "line {}: the rust block opened on line {start} holds code typed into the \
+                         book ({trimmed:?}); include it from the lesson instead",
+                        index + 1
+                    ));
+                }
+            }
+        }
+    }
+    problems
+}
+
+/// The chapter files `SUMMARY.md` links to, relative to `docs/src/`, in order.
+pub fn summary_chapters(summary: &str) -> Vec<String> {
+    let mut chapters = Vec::new();
+    for line in summary.lines() {
+        let mut rest = line;
+        while let Some(open) = rest.find("](") {
+            let after = &rest[open + 2..];
+            let Some(close) = after.find(')') else { break };
+            let target = after[..close].trim();
+            if !target.is_empty() {
+                chapters.push(target.to_owned());
+            }
+            rest = &after[close + 1..];
+        }
+    }
+    chapters
+}
+
+/// `path` as written in an include of `chapter`, resolved against the chapter's directory.
+pub fn resolve(chapter: &Path, path: &str) -> PathBuf {
+    chapter
+        .parent()
+        .expect("a chapter is inside docs/src")
+        .join(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn includes_are_found_with_their_anchors() {
+        let markdown = "text\n```rust\n{{#include ../../a/src/main.rs:login}}\n```\n\
+                        {{#include t.txt}} and {{#include b.rs:3:5}} {{#rustdoc_include c.rs:x}}\n";
+        assert_eq!(
+            includes(markdown),
+            [
+                Include {
+                    line: 3,
+                    path: "../../a/src/main.rs".into(),
+                    anchor: Some("login".into())
+                },
+                Include {
+                    line: 5,
+                    path: "t.txt".into(),
+                    anchor: None
+                },
+                Include {
+                    line: 5,
+                    path: "b.rs".into(),
+                    anchor: None
+                },
+                Include {
+                    line: 5,
+                    path: "c.rs".into(),
+                    anchor: Some("x".into())
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn anchors_need_both_ends_and_the_whole_name() {
+        let source = "// ANCHOR: login\nfn f() {}\n// ANCHOR_END: login\n// ANCHOR: login_form\n";
+        assert!(has_anchor(source, "login"));
+        assert!(!has_anchor(source, "login_form"), "no ANCHOR_END");
+        assert!(!has_anchor(source, "log"), "a prefix is not the name");
+        assert!(has_anchor(
+            "{# ANCHOR: nav #}\n{# ANCHOR_END: nav #}",
+            "nav"
+        ));
+    }
+
+    #[test]
+    fn typed_rust_is_found_and_included_rust_is_not() {
+        let good = "```rust\n{{#include a.rs:x}}\n```\n```python\nprint(1)\n```\n";
+        assert!(pasted_rust(good).is_empty());
+        let bad = "```rust\nfn main() {}\n```\n";
+        assert_eq!(pasted_rust(bad).len(), 1);
+        let hidden = "````markdown\n```rust\nfn main() {}\n```\n````\n";
+        assert!(
+            pasted_rust(hidden).is_empty(),
+            "an example of Markdown is not Rust"
+        );
+    }
+
+    #[test]
+    fn summary_links_are_listed() {
+        let summary = "# Summary\n\n[Intro](introduction.md)\n\n- [01 · A](lesson-01.md)\n";
+        assert_eq!(
+            summary_chapters(summary),
+            ["introduction.md", "lesson-01.md"]
+        );
+    }
+}

@@ -1,0 +1,123 @@
+//! The book is whole: a chapter for every lesson, every include resolves, Rust is only included.
+//! mdBook itself only logs a missing include file and silently shows nothing for a missing anchor
+//! (its build still succeeds), so these checks are what catch them.
+
+use course_check::book::{has_anchor, includes, pasted_rust, resolve, summary_chapters};
+use course_check::{files_under, lessons, read, workspace_root};
+use std::path::{Path, PathBuf};
+
+fn docs_src() -> PathBuf {
+    workspace_root().join("docs").join("src")
+}
+
+fn chapters() -> Vec<PathBuf> {
+    files_under(&docs_src(), ".md")
+}
+
+fn relative(path: &Path) -> String {
+    path.strip_prefix(workspace_root())
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+/// Panics with every problem at once, so one run shows all that is wrong.
+fn assert_none(problems: Vec<String>, what: &str) {
+    assert!(
+        problems.is_empty(),
+        "{what}:\n  {}\n(see docs/CONTRIBUTING.md)",
+        problems.join("\n  ")
+    );
+}
+
+#[test]
+fn the_course_has_lessons() {
+    // Guards the other checks against passing because they found nothing to check.
+    let found = lessons(&workspace_root());
+    assert!(found.len() >= 2, "{found:?}");
+    assert!(!chapters().is_empty());
+}
+
+#[test]
+fn every_lesson_has_a_chapter_listed_in_the_summary() {
+    let summary = summary_chapters(&read(&docs_src().join("SUMMARY.md")));
+    let mut problems = Vec::new();
+    for lesson in lessons(&workspace_root()) {
+        let chapter = lesson.chapter();
+        if !docs_src().join(&chapter).is_file() {
+            problems.push(format!("{} has no chapter docs/src/{chapter}", lesson.dir));
+        }
+        if !summary.contains(&chapter) {
+            problems.push(format!("docs/src/SUMMARY.md does not list {chapter}"));
+        }
+    }
+    assert_none(problems, "lessons without a chapter");
+}
+
+#[test]
+fn every_chapter_in_the_summary_exists() {
+    let problems = summary_chapters(&read(&docs_src().join("SUMMARY.md")))
+        .into_iter()
+        .filter(|chapter| !docs_src().join(chapter).is_file())
+        .map(|chapter| format!("SUMMARY.md lists {chapter}, which does not exist"))
+        .collect();
+    assert_none(problems, "missing chapters");
+}
+
+#[test]
+fn every_include_names_an_existing_file_and_anchor() {
+    let mut problems = Vec::new();
+    for chapter in chapters() {
+        for include in includes(&read(&chapter)) {
+            let target = resolve(&chapter, &include.path);
+            let place = format!("{}:{}", relative(&chapter), include.line);
+            let Ok(source) = std::fs::read_to_string(&target) else {
+                problems.push(format!("{place}: no file {}", include.path));
+                continue;
+            };
+            if let Some(anchor) = &include.anchor {
+                if !has_anchor(&source, anchor) {
+                    problems.push(format!(
+                        "{place}: {} has no `ANCHOR: {anchor}` … `ANCHOR_END: {anchor}`",
+                        include.path
+                    ));
+                }
+            }
+        }
+    }
+    assert_none(problems, "broken includes");
+}
+
+#[test]
+fn rust_code_in_the_book_is_only_included() {
+    let problems = chapters()
+        .into_iter()
+        .flat_map(|chapter| {
+            pasted_rust(&read(&chapter))
+                .into_iter()
+                .map(move |problem| format!("{}: {problem}", relative(&chapter)))
+        })
+        .collect();
+    assert_none(problems, "Rust typed into the book");
+}
+
+#[test]
+fn every_transcript_is_shown_by_a_chapter() {
+    let included: Vec<PathBuf> = chapters()
+        .iter()
+        .flat_map(|chapter| {
+            includes(&read(chapter))
+                .into_iter()
+                .filter_map(|include| resolve(chapter, &include.path).canonicalize().ok())
+        })
+        .collect();
+    let problems = files_under(&docs_src().join("transcripts"), ".txt")
+        .into_iter()
+        .filter(|transcript| {
+            let canonical = transcript.canonicalize().expect("a listed file exists");
+            !included.contains(&canonical)
+        })
+        .map(|transcript| format!("{} is not included by any chapter", relative(&transcript)))
+        .collect();
+    assert_none(problems, "transcripts nobody reads");
+}

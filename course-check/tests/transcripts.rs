@@ -1,0 +1,162 @@
+//! Every curl transcript in the book is what the lesson answers now. Each file under
+//! `docs/src/transcripts/lesson-0N/` is replayed against a fresh process of the lesson's real
+//! binary (built by `cargo test --workspace`, or `cargo build -p lesson-0N`), and the output is
+//! compared with the file. `UPDATE_TRANSCRIPTS=1` rewrites the files instead.
+
+use course_check::curl::{self, Jars};
+use course_check::{diff, files_under, lessons, read, workspace_root, Lesson};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+use test_support::{free_port, Server};
+
+const UPDATE: &str = "UPDATE_TRANSCRIPTS";
+
+/// The lesson's binary next to this test's own executable (`target/debug/deps/…` → `target/debug`).
+fn binary(lesson: &Lesson) -> PathBuf {
+    let exe = std::env::current_exe().expect("the test's own path");
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("tests run from target/<profile>/deps");
+    profile_dir.join(format!(
+        "{}{}",
+        lesson.package,
+        std::env::consts::EXE_SUFFIX
+    ))
+}
+
+fn modified(path: &Path) -> SystemTime {
+    fs::metadata(path)
+        .and_then(|meta| meta.modified())
+        .unwrap_or_else(|e| panic!("modification time of {}: {e}", path.display()))
+}
+
+/// Panics unless the binary exists and is newer than every Rust source and manifest of the lesson.
+fn assert_fresh(lesson: &Lesson, binary: &Path) {
+    let build = format!("cargo build -p {}", lesson.package);
+    assert!(
+        binary.is_file(),
+        "{} does not exist: run `{build}` (`cargo test --workspace` builds it too)",
+        binary.display()
+    );
+    let dir = workspace_root().join(&lesson.dir);
+    let mut sources = files_under(&dir.join("src"), ".rs");
+    sources.push(dir.join("Cargo.toml"));
+    let built = modified(binary);
+    if let Some(newer) = sources.iter().find(|source| modified(source) > built) {
+        panic!(
+            "{} is newer than {}: run `{build}` first",
+            newer.display(),
+            binary.display()
+        );
+    }
+}
+
+/// Replays `transcript` against a fresh process of the lesson and returns the transcript as the
+/// lesson answers it now.
+fn record(lesson: &Lesson, binary: &Path, transcript: &str) -> Result<String, String> {
+    let commands = curl::commands(transcript);
+    if commands.is_empty() {
+        return Err("no `$ curl …` command lines".to_owned());
+    }
+    let parsed = commands
+        .iter()
+        .map(|line| curl::parse(line))
+        .collect::<Result<Vec<_>, _>>()?;
+    if let Some(other) = parsed.iter().find(|command| command.port != lesson.port()) {
+        return Err(format!(
+            "port {} in a transcript of {}, which listens on {}",
+            other.port,
+            lesson.package,
+            lesson.port()
+        ));
+    }
+    let server = Server::start(
+        binary.to_str().expect("a UTF-8 path"),
+        &workspace_root(),
+        free_port(),
+        &[],
+    );
+    let mut jars = Jars::new();
+    let answers: Vec<String> = commands
+        .iter()
+        .zip(&parsed)
+        .map(|(line, command)| {
+            // curl ends the headers with a blank line; the one between commands is enough.
+            let output = curl::run(command, server.port(), &mut jars);
+            let output = output.trim_end_matches('\n');
+            if output.is_empty() {
+                format!("$ {line}\n")
+            } else {
+                format!("$ {line}\n{output}\n")
+            }
+        })
+        .collect();
+    Ok(answers.join("\n"))
+}
+
+#[test]
+fn transcripts_match_what_the_lessons_answer_now() {
+    let update = std::env::var_os(UPDATE).is_some();
+    let root = workspace_root();
+    let transcripts_dir = root.join("docs/src/transcripts");
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for lesson in lessons(&root) {
+        let files = files_under(&transcripts_dir.join(&lesson.package), ".txt");
+        if files.is_empty() {
+            continue;
+        }
+        let binary = binary(&lesson);
+        assert_fresh(&lesson, &binary);
+        for file in files {
+            let shown = file
+                .strip_prefix(&root)
+                .unwrap_or(&file)
+                .display()
+                .to_string();
+            let committed = read(&file);
+            let now = match record(&lesson, &binary, &committed) {
+                Ok(now) => now,
+                Err(problem) => {
+                    problems.push(format!("{shown}: {problem}"));
+                    continue;
+                }
+            };
+            checked += 1;
+            if update {
+                // Recorded twice, each time from a fresh process: what differs between the runs
+                // (a date, a random value) would make the check fail at random.
+                let again = record(&lesson, &binary, &committed).expect("it ran once");
+                if again != now {
+                    problems.push(format!(
+                        "{shown} changes from run to run; show less of the output (see \
+                         docs/CONTRIBUTING.md):\n{}",
+                        diff::lines(&now, &again)
+                    ));
+                } else if committed != now {
+                    fs::write(&file, &now).unwrap_or_else(|e| panic!("write {shown}: {e}"));
+                    eprintln!("rewrote {shown}");
+                }
+            } else if committed != now {
+                problems.push(format!(
+                    "{shown} differs from what {} answers now (- committed, + now):\n{}",
+                    lesson.package,
+                    diff::lines(&committed, &now)
+                ));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{}\nIf the lesson's new answers are right, record them with:\n  \
+         {UPDATE}=1 cargo test -p course-check --test transcripts",
+        problems.join("\n\n")
+    );
+    assert!(
+        checked > 0,
+        "no transcript found under {}",
+        transcripts_dir.display()
+    );
+}
