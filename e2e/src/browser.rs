@@ -451,6 +451,11 @@ impl Element<'_, '_> {
         string(self.command("GET", "/property/value", None))
     }
 
+    /// Whether a checkbox is ticked (or an option chosen).
+    pub fn is_selected(&self) -> bool {
+        self.command("GET", "/selected", None) == json!(true)
+    }
+
     /// Types `keys` into it, as a user at the keyboard does.
     pub fn type_text(&self, keys: &str) {
         self.command("POST", "/value", Some(&json!({ "text": keys })));
