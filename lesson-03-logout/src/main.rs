@@ -109,6 +109,7 @@ fn login(form: Form<Login>, jar: &CookieJar<'_>) -> Result<Redirect, (Status, Te
 }
 // ANCHOR_END: login
 
+// ANCHOR: check_name
 /// The name as typed, trimmed, or the message the form shows instead.
 fn check_name(typed: Option<&str>) -> Result<String, String> {
     let Some(typed) = typed else {
@@ -130,6 +131,7 @@ fn check_name(typed: Option<&str>) -> Result<String, String> {
     }
     Ok(name.to_owned())
 }
+// ANCHOR_END: check_name
 
 // ANCHOR: user
 #[get("/user")]
@@ -261,6 +263,7 @@ struct SentCookie {
     meaning: String,
 }
 
+// ANCHOR: panel
 /// Every cookie this request carried, and what the server made of it.
 fn what_the_browser_sent(jar: &CookieJar<'_>) -> Vec<SentCookie> {
     let undecryptable = "Could not be decrypted with this server's key (forged, changed, cut \
@@ -295,6 +298,7 @@ fn what_the_browser_sent(jar: &CookieJar<'_>) -> Vec<SentCookie> {
     sent.sort_by(|a, b| a.name.cmp(&b.name));
     sent
 }
+// ANCHOR_END: panel
 
 /// A long value cut to its first 40 characters, so the panel stays readable.
 fn shorten(value: &str) -> String {
@@ -305,6 +309,7 @@ fn shorten(value: &str) -> String {
     }
 }
 
+// ANCHOR: rocket
 #[launch]
 fn rocket() -> Rocket<Build> {
     // No secret key is set here. The debug profile generates a random one at each launch (and
@@ -330,3 +335,4 @@ fn rocket() -> Rocket<Build> {
         ],
     )
 }
+// ANCHOR_END: rocket
