@@ -76,6 +76,7 @@ fn user_page_without_the_cookie_redirects_to_login() {
     assert_eq!(location(&response), Some("/login"));
 }
 
+// ANCHOR: a_hand_made_cookie_is_believed
 #[test]
 fn a_hand_made_cookie_is_believed() {
     // The weakness lesson 02 fixes: nobody logged in, yet the server greets "admin".
@@ -87,6 +88,7 @@ fn a_hand_made_cookie_is_believed() {
     assert_eq!(response.status(), Status::Ok);
     assert!(response.into_string().unwrap().contains("Hello, admin"));
 }
+// ANCHOR_END: a_hand_made_cookie_is_believed
 
 #[test]
 fn logout_deletes_the_cookie_and_redirects_to_login() {

@@ -3,6 +3,7 @@ use rocket::http::{ContentType, Cookie, Status};
 use rocket::local::blocking::{Client, LocalResponse};
 use rocket::{Build, Rocket};
 
+// ANCHOR: app_with_key
 /// Test-only keys, made with `openssl rand -base64 32` for these tests and used nowhere else.
 const TEST_KEY: &str = "Jj3uy7XaHZqzobtnD9A+qfGMeMZLE6t3PCkNEtVZxns=";
 const OTHER_TEST_KEY: &str = "facc7kdtyYYln5Sp8ng2aoenI/XftphqT7EjYxsIN6o=";
@@ -13,6 +14,7 @@ fn app_with_key(key: &str) -> Rocket<Build> {
     let figment = app.figment().clone().merge(("secret_key", key));
     app.configure(figment)
 }
+// ANCHOR_END: app_with_key
 
 fn client_with_key(key: &str) -> Client {
     Client::tracked(app_with_key(key)).expect("a valid Rocket instance")
@@ -54,6 +56,7 @@ fn location<'r>(response: &'r LocalResponse<'_>) -> Option<&'r str> {
     response.headers().get_one("Location")
 }
 
+// ANCHOR: user_page_with
 /// Asks for `/user` with exactly one cookie `user=<value>` and no other state.
 fn user_page_with(value: &str, key: &str) -> (Status, Option<String>) {
     let client = Client::untracked(app_with_key(key)).unwrap();
@@ -63,6 +66,7 @@ fn user_page_with(value: &str, key: &str) -> (Status, Option<String>) {
         .dispatch();
     (response.status(), location(&response).map(str::to_owned))
 }
+// ANCHOR_END: user_page_with
 
 fn assert_logged_out(value: &str, what: &str) {
     assert_eq!(
@@ -93,6 +97,7 @@ fn login_page_is_a_form_with_field_nm() {
     assert!(page.contains(r#"name="nm""#));
 }
 
+// ANCHOR: login_sets_an_encrypted_browser_session_cookie
 #[test]
 fn login_sets_an_encrypted_browser_session_cookie() {
     let client = client();
@@ -112,6 +117,7 @@ fn login_sets_an_encrypted_browser_session_cookie() {
         "Timothy"
     );
 }
+// ANCHOR_END: login_sets_an_encrypted_browser_session_cookie
 
 #[test]
 fn user_page_shows_the_name_from_the_session() {
@@ -177,6 +183,7 @@ fn a_value_encrypted_under_another_key_is_not_logged_in() {
     assert_logged_out(&foreign, "encrypted with another key");
 }
 
+// ANCHOR: instances_sharing_a_key
 #[test]
 fn instances_sharing_a_key_accept_each_others_sessions() {
     let value = session_value(&client_with_key(TEST_KEY), "Tim");
@@ -186,6 +193,7 @@ fn instances_sharing_a_key_accept_each_others_sessions() {
         (Status::SeeOther, Some("/login".to_owned()))
     );
 }
+// ANCHOR_END: instances_sharing_a_key
 
 #[test]
 fn a_non_ascii_name_round_trips() {
