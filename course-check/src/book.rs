@@ -98,6 +98,75 @@ pub fn pasted_rust(markdown: &str) -> Vec<String> {
     problems
 }
 
+/// One Markdown link or image (`[text](target)`, `![alt](target)`) outside code blocks.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Link {
+    /// 1-based line in the chapter.
+    pub line: usize,
+    pub target: String,
+}
+
+/// Every link and image target in `markdown`, skipping fenced code blocks.
+pub fn links(markdown: &str) -> Vec<Link> {
+    let mut found = Vec::new();
+    for (line, text) in prose_lines(markdown) {
+        let mut rest = text;
+        while let Some(open) = rest.find("](") {
+            let after = &rest[open + 2..];
+            let Some(close) = after.find(')') else { break };
+            found.push(Link {
+                line,
+                target: after[..close].trim().to_owned(),
+            });
+            rest = &after[close + 1..];
+        }
+    }
+    found
+}
+
+/// The ids mdBook gives the headings of `markdown`: the heading's text in lower case, each
+/// whitespace character turned into `-`, everything but letters, digits, `_` and `-` dropped.
+pub fn heading_ids(markdown: &str) -> Vec<String> {
+    prose_lines(markdown)
+        .into_iter()
+        .filter_map(|(_, line)| {
+            let text = line.trim_start_matches('#');
+            (text.len() < line.len() && text.starts_with(' ')).then_some(text.trim())
+        })
+        .map(|text| {
+            text.chars()
+                .filter_map(|c| {
+                    if c.is_whitespace() {
+                        Some('-')
+                    } else if c.is_alphanumeric() || c == '_' || c == '-' {
+                        Some(c)
+                    } else {
+                        None
+                    }
+                })
+                .flat_map(char::to_lowercase)
+                .collect()
+        })
+        .collect()
+}
+
+/// The lines of `markdown` outside fenced code blocks, with their 1-based numbers.
+fn prose_lines(markdown: &str) -> Vec<(usize, &str)> {
+    let mut fence: Option<String> = None;
+    let mut prose = Vec::new();
+    for (index, line) in markdown.lines().enumerate() {
+        let trimmed = line.trim_start();
+        let ticks: String = trimmed.chars().take_while(|&c| c == '`').collect();
+        match &fence {
+            Some(open) if ticks.len() >= open.len() && trimmed.trim_end() == ticks => fence = None,
+            Some(_) => {}
+            None if ticks.len() >= 3 => fence = Some(ticks),
+            None => prose.push((index + 1, line)),
+        }
+    }
+    prose
+}
+
 /// The chapter files `SUMMARY.md` links to, relative to `docs/src/`, in order.
 pub fn summary_chapters(summary: &str) -> Vec<String> {
     let mut chapters = Vec::new();
@@ -181,6 +250,28 @@ mod tests {
         assert!(
             pasted_rust(hidden).is_empty(),
             "an example of Markdown is not Rust"
+        );
+    }
+
+    #[test]
+    fn links_outside_code_are_found() {
+        let markdown = "See [a](a.md#x) and ![d](d.svg).\n```text\n[no](code.md)\n```\n[b](#y)\n";
+        let targets: Vec<String> = links(markdown).into_iter().map(|l| l.target).collect();
+        assert_eq!(targets, ["a.md#x", "d.svg", "#y"]);
+    }
+
+    #[test]
+    fn heading_ids_follow_mdbook() {
+        let markdown =
+            "# Lesson 01 · Plain cookies\n## `session[\"user\"] = None` does not log out\n\
+                        ```sh\n# a comment\n```\n## Flask's session is signed, not encrypted\n";
+        assert_eq!(
+            heading_ids(markdown),
+            [
+                "lesson-01--plain-cookies",
+                "sessionuser--none-does-not-log-out",
+                "flasks-session-is-signed-not-encrypted"
+            ]
         );
     }
 

@@ -2,7 +2,9 @@
 //! mdBook itself only logs a missing include file and silently shows nothing for a missing anchor
 //! (its build still succeeds), so these checks are what catch them.
 
-use course_check::book::{has_anchor, includes, pasted_rust, resolve, summary_chapters};
+use course_check::book::{
+    has_anchor, heading_ids, includes, links, pasted_rust, resolve, summary_chapters,
+};
 use course_check::{files_under, lessons, read, workspace_root};
 use std::path::{Path, PathBuf};
 
@@ -120,4 +122,43 @@ fn every_transcript_is_shown_by_a_chapter() {
         .map(|transcript| format!("{} is not included by any chapter", relative(&transcript)))
         .collect();
     assert_none(problems, "transcripts nobody reads");
+}
+
+#[test]
+fn every_link_between_chapters_and_to_a_heading_resolves() {
+    let mut problems = Vec::new();
+    for chapter in chapters() {
+        let markdown = read(&chapter);
+        for link in links(&markdown) {
+            let target = link.target.as_str();
+            if target.contains("://") || target.starts_with("mailto:") {
+                continue;
+            }
+            let place = format!("{}:{}", relative(&chapter), link.line);
+            let (path, fragment) = target.split_once('#').unwrap_or((target, ""));
+            let file = if path.is_empty() {
+                chapter.clone()
+            } else {
+                resolve(&chapter, path)
+            };
+            if !file.is_file() {
+                problems.push(format!("{place}: {target} points at no file"));
+                continue;
+            }
+            let inside_book = file
+                .canonicalize()
+                .is_ok_and(|file| file.starts_with(docs_src().canonicalize().unwrap()));
+            if !inside_book {
+                problems.push(format!(
+                    "{place}: {target} is outside docs/src, so the built book cannot serve it"
+                ));
+            }
+            if !fragment.is_empty() && !heading_ids(&read(&file)).iter().any(|id| id == fragment) {
+                problems.push(format!(
+                    "{place}: {target}: no heading with the id {fragment:?}"
+                ));
+            }
+        }
+    }
+    assert_none(problems, "broken links");
 }
