@@ -3,6 +3,7 @@
 //! Blocking on purpose: a test is a sequence of steps, and a hand-written client this small keeps
 //! an async runtime, an HTTP stack and a TLS library out of the course's build.
 
+use std::cell::RefCell;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
@@ -247,7 +248,8 @@ impl<'p> Browser<'p> {
         match self.request("POST", &self.session_path("/element"), Some(&query)) {
             Ok(found) => Some(Element {
                 browser: self,
-                id: string(found[ELEMENT_KEY].clone()),
+                selector: selector.to_owned(),
+                id: RefCell::new(string(found[ELEMENT_KEY].clone())),
             }),
             Err(WebDriverError { error, .. }) if error == "no such element" => None,
             Err(e) => panic!("find `{selector}`: {e}"),
@@ -437,7 +439,9 @@ impl Drop for Browser<'_> {
 /// An element of the page, found by [`Browser::find`].
 pub struct Element<'b, 'p> {
     browser: &'b Browser<'p>,
-    id: String,
+    /// How it was found, to find it again.
+    selector: String,
+    id: RefCell<String>,
 }
 
 impl Element<'_, '_> {
@@ -466,9 +470,24 @@ impl Element<'_, '_> {
         self.command("POST", "/click", None);
     }
 
+    /// A command on this element. If a page load has replaced the element in the meantime (a
+    /// click that submits a form returns before the next page is there), it is found again on
+    /// the new page, as a user would look for it again.
     fn command(&self, method: &str, path: &str, body: Option<&Value>) -> Value {
-        self.browser
-            .command(method, &format!("/element/{}{path}", self.id), body)
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let full = self
+                .browser
+                .session_path(&format!("/element/{}{path}", self.id.borrow()));
+            match self.browser.request(method, &full, body) {
+                Ok(value) => return value,
+                Err(e) if e.error == "stale element reference" && Instant::now() < deadline => {
+                    let again = self.browser.find(&self.selector);
+                    self.id.replace(again.id.into_inner());
+                }
+                Err(e) => panic!("{method} {path} on `{}`: {e}", self.selector),
+            }
+        }
     }
 }
 
