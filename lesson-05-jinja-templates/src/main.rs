@@ -46,8 +46,9 @@ const COLOURS: [&str; 6] = ["red", "orange", "yellow", "green", "blue", "purple"
 /// own default for a permanent session is 31 days.)
 const DEFAULT_LIFETIME_SECONDS: i64 = 300;
 
-/// The longest `session_lifetime` accepted: 400 days, the most that Chrome keeps a cookie and
-/// that the draft revision of the cookie standard (RFC 6265bis) lets any browser keep one.
+/// The longest `session_lifetime` accepted: 400 days. The draft revision of the cookie standard
+/// (RFC 6265bis) has browsers cut a longer cookie lifetime down to at most that, and Chrome and
+/// Firefox do: with a longer setting, browser and server would disagree about the expiry.
 const MAX_LIFETIME_SECONDS: i64 = 400 * 24 * 60 * 60;
 
 // ANCHOR: config
@@ -397,6 +398,7 @@ fn login(form: Form<Login>, mut session: Session<'_>) -> Result<Redirect, (Statu
 }
 // ANCHOR_END: login
 
+// ANCHOR: check_name
 /// The name as typed, trimmed, or the message the form shows instead.
 fn check_name(typed: Option<&str>) -> Result<String, String> {
     let Some(typed) = typed else {
@@ -418,6 +420,7 @@ fn check_name(typed: Option<&str>) -> Result<String, String> {
     }
     Ok(name.to_owned())
 }
+// ANCHOR_END: check_name
 
 // ANCHOR: user
 #[get("/user")]
@@ -597,6 +600,7 @@ struct SentCookie {
     meaning: String,
 }
 
+// ANCHOR: panel
 /// Every cookie this request carried, and what the server made of it.
 fn what_the_browser_sent(session: &Session<'_>) -> Vec<SentCookie> {
     let jar = session.jar;
@@ -644,6 +648,7 @@ fn describe_session(session: &Session<'_>) -> String {
             .to_owned(),
     }
 }
+// ANCHOR_END: panel
 
 /// A long value cut to its first 40 characters, so the panel stays readable.
 fn shorten(value: &str) -> String {
@@ -654,6 +659,7 @@ fn shorten(value: &str) -> String {
     }
 }
 
+// ANCHOR: rocket
 #[launch]
 fn rocket() -> Rocket<Build> {
     // No secret key is set here. The debug profile generates a random one at each launch (and
@@ -668,11 +674,9 @@ fn rocket() -> Rocket<Build> {
         .merge(Serialized::default("template_dir", relative!("templates")));
     rocket::custom(figment)
         .attach(Template::fairing())
-        // ANCHOR: attach_config
         // Reads `session_lifetime` when the app launches. A bad value stops the launch with a
         // message naming the setting and where it came from (Rocket.toml or the environment).
         .attach(AdHoc::config::<SessionConfig>())
-        // ANCHOR_END: attach_config
         .mount(
             "/",
             routes![
@@ -687,3 +691,4 @@ fn rocket() -> Rocket<Build> {
             ],
         )
 }
+// ANCHOR_END: rocket

@@ -915,7 +915,7 @@ fn save_names<'c>(client: &'c Client, form_body: &str) -> LocalResponse<'c> {
     client
         .post("/names")
         .header(ContentType::Form)
-        .body(form_body.to_owned())
+        .body(form_body)
         .dispatch()
 }
 

@@ -23,17 +23,20 @@ fn start(env: &[(&str, &str)]) -> Server {
 
 /// Posts the form `body` to `path` and returns the values of the response's `Set-Cookie` headers.
 fn post_form(server: &Server, path: &str, body: &str) -> Vec<String> {
-    let mut stream = TcpStream::connect((Ipv4Addr::LOCALHOST, server.port())).unwrap();
+    let mut stream =
+        TcpStream::connect((Ipv4Addr::LOCALHOST, server.port())).expect("connect to the server");
     write!(
         stream,
         "POST {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\
          Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     )
-    .unwrap();
+    .expect("send the request");
     let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    let (head, _) = response.split_once("\r\n\r\n").unwrap();
+    stream
+        .read_to_string(&mut response)
+        .expect("read the response");
+    let (head, _) = response.split_once("\r\n\r\n").expect("a whole response");
     assert!(head.starts_with("HTTP/1.0 303 "), "{head}");
     head.lines()
         .filter_map(|line| line.split_once(": "))
@@ -46,7 +49,9 @@ fn post_form(server: &Server, path: &str, body: &str) -> Vec<String> {
 fn log_in(server: &Server) -> String {
     let set_cookie = post_form(server, "/login", "nm=Tim&remember=on");
     assert_eq!(set_cookie.len(), 1, "{set_cookie:?}");
-    let (pair, _) = set_cookie[0].split_once("; ").unwrap();
+    let (pair, _) = set_cookie[0]
+        .split_once("; ")
+        .expect("a cookie with attributes");
     format!("Cookie: {pair}")
 }
 
@@ -112,33 +117,23 @@ fn launch_with_lifetime(value: &str) -> (bool, String) {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap();
+        .expect("start the lesson");
     let deadline = Instant::now() + Duration::from_secs(60);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
+    while child.try_wait().expect("poll the lesson").is_none() {
         if Instant::now() > deadline {
             let _ = child.kill();
             let _ = child.wait();
             panic!("ROCKET_SESSION_LIFETIME={value}: still running after 60 s");
         }
         std::thread::sleep(Duration::from_millis(50));
-    };
-    let mut printed = String::new();
-    child
-        .stdout
-        .take()
-        .unwrap()
-        .read_to_string(&mut printed)
-        .unwrap();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut printed)
-        .unwrap();
-    (!status.success(), printed)
+    }
+    let output = child.wait_with_output().expect("collect the output");
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (!output.status.success(), printed)
 }
 
 #[test]
