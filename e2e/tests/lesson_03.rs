@@ -132,3 +132,23 @@ fn logging_out_while_logged_out_is_just_the_login_page() {
         .contains("No cookies came with this request."));
     assert!(browser.cookies().is_empty(), "{:?}", browser.cookies());
 }
+
+/// What logging out cannot do while the whole session lives in the cookie: the server keeps
+/// nothing it could delete, so a copy taken before still logs in afterwards.
+#[test]
+#[ignore = "needs Chromium and chromedriver: see README"]
+fn a_copy_of_the_cookie_taken_before_logout_still_logs_in_after_it() {
+    let lesson = Lesson::start("lesson-03", &[]);
+    let profile = Profile::new();
+    let browser = Browser::start(&profile);
+    log_in(&browser, &lesson, "Tim");
+    browser.wait_for_path("/user");
+    let copy = browser.cookie("user").expect("logged in").value;
+
+    browser.find(r#"a[href="/logout"]"#).click();
+    browser.wait_for_path("/login");
+    assert_eq!(browser.cookie("user"), None);
+    browser.add_cookie("user", &copy, None);
+    browser.goto(&lesson.url("/user"));
+    assert_eq!(browser.find("h1").text(), "Hello, Tim");
+}
