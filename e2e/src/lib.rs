@@ -8,9 +8,14 @@
 
 mod browser;
 
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::process::Command;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
 
 pub use browser::{Browser, BrowserCookie, Element, OnStartup, Profile};
 use test_support::{free_port, workspace_root, Server};
@@ -103,3 +108,72 @@ pub const TEST_ONLY_SECRET_KEYS: [&str; 2] = [
     "grxsWzd9t7IlfXCFqu+TR0qxWnhn17XLTR2iUZc7XJY=",
     "ES9p3MZH0TZzB/NLPvaaR705a/n/zT4NzS44hZhEE7g=",
 ];
+
+/// Another site: a page served from `http://localhost:<port>/`. To the browser, `localhost` and
+/// `127.0.0.1` (where the lessons run) are different sites, so a link from this page to a lesson
+/// is a cross-site navigation, the kind `SameSite` is about. Stops serving when dropped.
+pub struct OtherSite {
+    port: u16,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl OtherSite {
+    /// Serves `html` as the answer to every request.
+    pub fn serve(html: &str) -> OtherSite {
+        let listener =
+            TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).expect("bind a port for the other site");
+        let port = listener
+            .local_addr()
+            .expect("the other site's address")
+            .port();
+        let stop = Arc::new(AtomicBool::new(false));
+        let answer = format!(
+            "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\n\
+             Connection: close\r\n\r\n{html}",
+            html.len()
+        );
+        let thread = std::thread::spawn({
+            let stop = Arc::clone(&stop);
+            move || {
+                for stream in listener.incoming() {
+                    if stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let Ok(mut stream) = stream else { continue };
+                    // Read the request's head, then answer; the request itself does not matter.
+                    let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
+                    let mut head = Vec::new();
+                    let mut byte = [0; 1];
+                    while !head.ends_with(b"\r\n\r\n")
+                        && stream.read(&mut byte).is_ok_and(|n| n == 1)
+                    {
+                        head.push(byte[0]);
+                    }
+                    let _ = stream.write_all(answer.as_bytes());
+                }
+            }
+        });
+        OtherSite {
+            port,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    /// The page's address, on `localhost`.
+    pub fn url(&self) -> String {
+        format!("http://localhost:{}/", self.port)
+    }
+}
+
+impl Drop for OtherSite {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wakes the thread up from `accept`, so that it sees the flag and ends.
+        let _ = TcpStream::connect((Ipv4Addr::LOCALHOST, self.port));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}

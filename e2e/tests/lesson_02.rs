@@ -1,6 +1,6 @@
 //! Lesson 02 in a real browser: the name sits in an encrypted, HttpOnly browser-session cookie.
 
-use e2e::{Browser, Lesson, OnStartup, Profile, TEST_ONLY_SECRET_KEYS};
+use e2e::{Browser, Lesson, OnStartup, OtherSite, Profile, TEST_ONLY_SECRET_KEYS};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Opens the login form, types `name` and presses the button, as a user does.
@@ -197,6 +197,58 @@ fn a_server_restart_keeps_you_logged_in_only_with_a_configured_key() {
     let panel = browser.find("#sent").text();
     assert!(
         panel.contains("Could not be decrypted with this server's key"),
+        "{panel}"
+    );
+}
+
+/// `SameSite=Strict`: the browser keeps the cookie from requests that another site starts. A
+/// visitor who follows a link to the lesson from another site arrives logged out; typing the
+/// address (or any link within the lesson) sends the cookie again.
+#[test]
+#[ignore = "needs Chromium and chromedriver: see README"]
+fn a_link_from_another_site_arrives_without_the_session() {
+    let lesson = Lesson::start("lesson-02", &[]);
+    let profile = Profile::new();
+    let browser = Browser::start(&profile);
+    log_in(&browser, &lesson, "Tim");
+    browser.wait_for_path("/user");
+
+    let other_site = OtherSite::serve(&format!(
+        r#"<!doctype html><title>Another site</title><a id="to-lesson" href="{}">the lesson</a>"#,
+        lesson.url("/user")
+    ));
+    browser.goto(&other_site.url());
+    browser.find("#to-lesson").click();
+    browser.wait_for_path("/login");
+    let panel = browser.find("#sent").text();
+    assert!(
+        panel.contains("No cookies came with this request."),
+        "{panel}"
+    );
+    assert!(browser.cookie("user").is_some(), "the browser still has it");
+
+    browser.goto(&lesson.url("/user"));
+    assert_eq!(browser.find("h1").text(), "Hello, Tim");
+}
+
+/// Cookies belong to a host, not to a port: lesson 01's plain cookie `user` reaches lesson 02 on
+/// another port, which cannot decrypt it and so ignores it.
+#[test]
+#[ignore = "needs Chromium and chromedriver: see README"]
+fn lesson_01s_cookie_reaches_lesson_02_and_is_refused() {
+    let lesson_01 = Lesson::start("lesson-01", &[]);
+    let lesson_02 = Lesson::start("lesson-02", &[]);
+    let profile = Profile::new();
+    let browser = Browser::start(&profile);
+    log_in(&browser, &lesson_01, "admin");
+    browser.wait_for_path("/user");
+    assert_eq!(browser.find("h1").text(), "Hello, admin");
+
+    browser.goto(&lesson_02.url("/user"));
+    browser.wait_for_path("/login");
+    let panel = browser.find("#sent").text();
+    assert!(
+        panel.contains("user admin Could not be decrypted with this server's key"),
         "{panel}"
     );
 }
