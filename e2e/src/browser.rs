@@ -82,7 +82,8 @@ impl Drop for Profile {
 /// chrome://settings.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum OnStartup {
-    /// Chromium's default, "Open the New Tab page": browser-session cookies are gone.
+    /// Chromium's default, "Open the New Tab page" (the setting is left alone): browser-session
+    /// cookies are gone.
     NewTabPage,
     /// "Continue where you left off": Chromium restores the last visit, browser-session cookies
     /// included.
@@ -137,22 +138,15 @@ impl<'p> Browser<'p> {
 
         let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|flag| flag.to_string()).collect();
         args.push(format!("--user-data-dir={}", profile.dir.display()));
-        // chrome://settings "On startup": 5 is "Open the New Tab page", 1 "Continue where you
-        // left off". Written into the profile's preferences before Chromium starts.
-        let restore_on_startup = match on_startup {
-            OnStartup::NewTabPage => 5,
-            OnStartup::ContinueWhereYouLeftOff => 1,
-        };
+        let mut options = json!({ "binary": chromium, "args": args });
+        // chrome://settings "On startup". Left alone, Chromium opens the New Tab page; the value 1
+        // is "Continue where you left off", written into the profile before Chromium starts.
+        if on_startup == OnStartup::ContinueWhereYouLeftOff {
+            options["prefs"] = json!({ "session": { "restore_on_startup": 1 } });
+        }
         let capabilities = json!({
             "capabilities": {
-                "alwaysMatch": {
-                    "browserName": "chrome",
-                    "goog:chromeOptions": {
-                        "binary": chromium,
-                        "args": args,
-                        "prefs": { "session": { "restore_on_startup": restore_on_startup } },
-                    },
-                },
+                "alwaysMatch": { "browserName": "chrome", "goog:chromeOptions": options },
             },
         });
         let session = browser
