@@ -1,12 +1,12 @@
 //! Lesson 05: the session in the templates.
 //!
-//! Flask step: seed 003 reads the session inside a Jinja2 template,
-//! `{% if 'firstName' in session %} First Name: {{ session['firstName'] }}<br> {% endif %}`.
-//! Flask hands `session` to every template without being asked; Rocket hands a template only what
-//! the handler passes it. Here one method, `Session::render`, passes the session to every page, and
-//! the templates decide the rest: the navigation says "Logged in as Tim · Log out" or "Log in",
-//! and the optional values (first name, last name, favourite colour) appear only when they are set.
-//! The session itself is lesson 04's: one encrypted cookie holding its own expiry.
+//! Flask step: seed 003 reads the session inside a Jinja2 template, with
+//! `{% if 'firstName' in session %} … {% endif %}` around the value it prints. Flask hands
+//! `session` to every template without being asked; Rocket hands a template only what the handler
+//! passes it. Here one method, `Session::render`, passes the session to every page, and the
+//! templates decide the rest: the navigation says "Logged in as Tim · Log out" or "Log in", and the
+//! optional values (first name, last name, favourite colour) appear only when they are set. The
+//! session itself is lesson 04's: one encrypted cookie holding its own expiry.
 //!
 //! Run:  `cargo run -p lesson-05`, then open <http://127.0.0.1:8005>.
 //!
@@ -316,10 +316,11 @@ impl Session<'_> {
     ///
     /// Flask makes `session` a global of its Jinja2 environment, so every template can read it
     /// without the view passing it. Rocket has nothing of the kind: a template sees only the
-    /// context its handler builds, and Tera's own globals and functions are shared by all
-    /// requests, so they cannot hold one visitor's session. Every handler that shows a page
-    /// already takes the `Session` guard, so this one method is where the session goes in, once
-    /// for all pages; a handler adds only what is particular to its page.
+    /// context its handler builds, and the functions and filters one can add to Tera belong to
+    /// the one `Tera` that serves every request, so they cannot hold one visitor's session.
+    /// Every handler that shows a page already takes the `Session` guard, so this one method is
+    /// where the session goes in, once for all pages; a handler adds only what is particular to
+    /// its page.
     fn render(&self, name: &'static str, values: impl Serialize) -> Template {
         Template::render(
             name,
