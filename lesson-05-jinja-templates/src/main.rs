@@ -434,8 +434,8 @@ fn show_user(session: Session<'_>) -> Result<Template, Redirect> {
 // ANCHOR_END: user
 
 /// The user page, with a refused form's message and, for the names form, what was typed. The
-/// template takes the name, the colour and the profile from `session`; the handler adds only the
-/// colours on offer and the expiry in words.
+/// template takes everything else from `session`; the handler adds only the colours on offer and
+/// the expiry in words.
 fn user_page(session: &Session<'_>, error: Option<&str>, typed: Option<&Names>) -> Template {
     let expires = session.data.as_ref().map(|data| data.expires);
     session.render(
@@ -585,7 +585,7 @@ fn forget(mut session: Session<'_>) -> Result<Flash<Redirect>, Redirect> {
     if session.clear() {
         Ok(Flash::success(
             to_login,
-            "Your name, colour and profile are forgotten.",
+            "Everything in your session is forgotten.",
         ))
     } else {
         Err(to_login)
