@@ -124,7 +124,8 @@ struct SessionData {
     /// Flask's `session.permanent`: the "Keep me signed in" box.
     permanent: bool,
     /// From this instant on the server refuses the session. Rocket's encrypted value carries no
-    /// time of its own: without this field a copy of the cookie would be valid forever.
+    /// time of its own: without this field a copy of the cookie would be valid for as long as the
+    /// secret key stays the same.
     expires: DateTime<Utc>,
 }
 // ANCHOR_END: session_data
