@@ -14,7 +14,7 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::RedisError;
 use rocket::async_trait;
 
-use crate::Session;
+use crate::SessionData;
 
 // ANCHOR: session_id
 /// The only thing the browser keeps: 128 bits from the operating system's cryptographic random
@@ -68,22 +68,23 @@ impl From<RedisError> for StoreError {
 #[async_trait]
 pub(crate) trait SessionStore: Send + Sync {
     /// The session stored under `id`, or `None` if there is none or its lifetime is over.
-    async fn get(&self, id: &SessionId) -> Result<Option<Session>, StoreError>;
+    async fn get(&self, id: &SessionId) -> Result<Option<SessionData>, StoreError>;
 
-    /// Stores `session` under the new `id` for `lifetime`.
+    /// Stores `session` under the new `id`, for `lifetime`.
     async fn put(
         &self,
         id: &SessionId,
-        session: &Session,
+        session: &SessionData,
         lifetime: Duration,
     ) -> Result<(), StoreError>;
 
-    /// Gives the session under `id` a fresh `lifetime` (sliding expiry). A session that is gone
-    /// stays gone: a request that loaded it just before a logout elsewhere cannot bring it back.
-    async fn refresh(
+    /// Replaces the session under `id` with `session`, for a fresh `lifetime` (the sliding
+    /// expiry, and every change). Only over a session the store still holds: one that was deleted
+    /// meanwhile, by a logout in another tab or on another server, stays deleted.
+    async fn update(
         &self,
         id: &SessionId,
-        session: &Session,
+        session: &SessionData,
         lifetime: Duration,
     ) -> Result<(), StoreError>;
 
@@ -100,12 +101,12 @@ pub(crate) trait SessionStore: Send + Sync {
 /// process stops, and a second server process has its own map: it cannot see these sessions.
 #[derive(Default)]
 pub(crate) struct MemoryStore {
-    sessions: Mutex<HashMap<SessionId, (Session, Instant)>>,
+    sessions: Mutex<HashMap<SessionId, (SessionData, Instant)>>,
 }
 
 impl MemoryStore {
     /// The map, with every session whose lifetime is over already removed.
-    fn live_sessions(&self) -> MutexGuard<'_, HashMap<SessionId, (Session, Instant)>> {
+    fn live_sessions(&self) -> MutexGuard<'_, HashMap<SessionId, (SessionData, Instant)>> {
         // A panic elsewhere while holding the lock leaves the map itself intact: keep using it.
         let mut sessions = self.sessions.lock().unwrap_or_else(PoisonError::into_inner);
         let now = Instant::now();
@@ -116,7 +117,7 @@ impl MemoryStore {
 
 #[async_trait]
 impl SessionStore for MemoryStore {
-    async fn get(&self, id: &SessionId) -> Result<Option<Session>, StoreError> {
+    async fn get(&self, id: &SessionId) -> Result<Option<SessionData>, StoreError> {
         Ok(self
             .live_sessions()
             .get(id)
@@ -126,7 +127,7 @@ impl SessionStore for MemoryStore {
     async fn put(
         &self,
         id: &SessionId,
-        session: &Session,
+        session: &SessionData,
         lifetime: Duration,
     ) -> Result<(), StoreError> {
         let ends = Instant::now() + lifetime;
@@ -135,14 +136,14 @@ impl SessionStore for MemoryStore {
         Ok(())
     }
 
-    async fn refresh(
+    async fn update(
         &self,
         id: &SessionId,
-        _session: &Session,
+        session: &SessionData,
         lifetime: Duration,
     ) -> Result<(), StoreError> {
-        if let Some((_, ends)) = self.live_sessions().get_mut(id) {
-            *ends = Instant::now() + lifetime;
+        if let Some(held) = self.live_sessions().get_mut(id) {
+            *held = (session.clone(), Instant::now() + lifetime);
         }
         Ok(())
     }
@@ -154,7 +155,7 @@ impl SessionStore for MemoryStore {
 
     async fn delete_all_of(&self, user: &str) -> Result<(), StoreError> {
         self.live_sessions()
-            .retain(|_, (session, _)| session.user != user);
+            .retain(|_, (session, _)| session.user.as_deref() != Some(user));
         Ok(())
     }
 }
@@ -175,6 +176,8 @@ pub(crate) struct RedisStore {
     // Reconnects by itself after Redis comes back. Cloning it is cheap: every clone shares the
     // same connection.
     connection: ConnectionManager,
+    /// Host and port, for messages. (The URL may hold a password.)
+    address: String,
 }
 
 impl RedisStore {
@@ -199,7 +202,14 @@ impl RedisStore {
             .query_async::<String>(&mut connection)
             .await
             .map_err(unreachable)?;
-        Ok(RedisStore { connection })
+        Ok(RedisStore {
+            connection,
+            address,
+        })
+    }
+
+    pub(crate) fn address(&self) -> &str {
+        &self.address
     }
 
     fn session_key(id: &str) -> String {
@@ -208,6 +218,47 @@ impl RedisStore {
 
     fn user_key(user: &str) -> String {
         format!("lesson-06:user:{user}")
+    }
+
+    /// `SET` the session with its TTL (`PX`, in milliseconds) and, for a logged-in user, add the
+    /// id to the user's set and give the set the same TTL, so that it outlives none of its
+    /// sessions' ends. MULTI … EXEC: Redis applies all of it or, if the connection drops first,
+    /// none.
+    async fn write(
+        &self,
+        id: &SessionId,
+        session: &SessionData,
+        lifetime: Duration,
+        only_if_held: bool,
+    ) -> Result<(), StoreError> {
+        let json = serde_json::to_string(session).map_err(|e| StoreError(e.to_string()))?;
+        let mut transaction = redis::pipe();
+        transaction
+            .atomic()
+            .cmd("SET")
+            .arg(Self::session_key(id.as_str()))
+            .arg(json)
+            .arg("PX")
+            .arg(millis(lifetime));
+        if only_if_held {
+            // `XX`: only if the key exists. Redis checks and writes in one step.
+            transaction.arg("XX");
+        }
+        transaction.ignore();
+        if let Some(user) = &session.user {
+            let user_key = Self::user_key(user);
+            transaction
+                .cmd("SADD")
+                .arg(&user_key)
+                .arg(id.as_str())
+                .ignore()
+                .cmd("PEXPIRE")
+                .arg(&user_key)
+                .arg(millis(lifetime))
+                .ignore();
+        }
+        transaction.exec_async(&mut self.connection.clone()).await?;
+        Ok(())
     }
 }
 
@@ -220,7 +271,7 @@ fn millis(lifetime: Duration) -> u64 {
 
 #[async_trait]
 impl SessionStore for RedisStore {
-    async fn get(&self, id: &SessionId) -> Result<Option<Session>, StoreError> {
+    async fn get(&self, id: &SessionId) -> Result<Option<SessionData>, StoreError> {
         let json: Option<String> = redis::cmd("GET")
             .arg(Self::session_key(id.as_str()))
             .query_async(&mut self.connection.clone())
@@ -232,54 +283,19 @@ impl SessionStore for RedisStore {
     async fn put(
         &self,
         id: &SessionId,
-        session: &Session,
+        session: &SessionData,
         lifetime: Duration,
     ) -> Result<(), StoreError> {
-        let json = serde_json::to_string(session).map_err(|e| StoreError(e.to_string()))?;
-        let user_key = Self::user_key(&session.user);
-        // MULTI … EXEC: Redis applies all three or, if the connection drops first, none.
-        redis::pipe()
-            .atomic()
-            .cmd("SET")
-            .arg(Self::session_key(id.as_str()))
-            .arg(json)
-            .arg("PX")
-            .arg(millis(lifetime))
-            .ignore()
-            .cmd("SADD")
-            .arg(&user_key)
-            .arg(id.as_str())
-            .ignore()
-            .cmd("PEXPIRE")
-            .arg(&user_key)
-            .arg(millis(lifetime))
-            .ignore()
-            .exec_async(&mut self.connection.clone())
-            .await?;
-        Ok(())
+        self.write(id, session, lifetime, false).await
     }
 
-    async fn refresh(
+    async fn update(
         &self,
         id: &SessionId,
-        session: &Session,
+        session: &SessionData,
         lifetime: Duration,
     ) -> Result<(), StoreError> {
-        // PEXPIRE changes nothing when the key is gone, so a deleted session stays deleted.
-        // The user's set is extended too, or it could expire before a session it lists.
-        redis::pipe()
-            .atomic()
-            .cmd("PEXPIRE")
-            .arg(Self::session_key(id.as_str()))
-            .arg(millis(lifetime))
-            .ignore()
-            .cmd("PEXPIRE")
-            .arg(Self::user_key(&session.user))
-            .arg(millis(lifetime))
-            .ignore()
-            .exec_async(&mut self.connection.clone())
-            .await?;
-        Ok(())
+        self.write(id, session, lifetime, true).await
     }
 
     async fn delete(&self, id: &SessionId) -> Result<(), StoreError> {

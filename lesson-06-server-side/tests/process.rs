@@ -1,11 +1,58 @@
 //! The real binary, started the way `cargo run -p lesson-06` starts it: from the workspace root.
 
-use std::io::Read;
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, TcpStream};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use test_support::{free_port, workspace_root, Server};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_lesson-06");
+
+/// A test-only key, made with `openssl rand -base64 32` for these tests and used nowhere else.
+const TEST_KEY: &str = "Jj3uy7XaHZqzobtnD9A+qfGMeMZLE6t3PCkNEtVZxns=";
+
+fn start(env: &[(&str, &str)]) -> Server {
+    Server::start(
+        BINARY,
+        &workspace_root(env!("CARGO_MANIFEST_DIR")),
+        free_port(),
+        env,
+    )
+}
+
+/// Posts the form `body` to `path` and returns the values of the response's `Set-Cookie` headers.
+fn post_form(server: &Server, path: &str, body: &str) -> Vec<String> {
+    let mut stream =
+        TcpStream::connect((Ipv4Addr::LOCALHOST, server.port())).expect("connect to the server");
+    write!(
+        stream,
+        "POST {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .expect("send the request");
+    let mut response = String::new();
+    stream
+        .read_to_string(&mut response)
+        .expect("read the response");
+    let (head, _) = response.split_once("\r\n\r\n").expect("a whole response");
+    assert!(head.starts_with("HTTP/1.0 303 "), "{head}");
+    head.lines()
+        .filter_map(|line| line.split_once(": "))
+        .filter(|(name, _)| name.eq_ignore_ascii_case("Set-Cookie"))
+        .map(|(_, value)| value.to_owned())
+        .collect()
+}
+
+/// Logs in as Tim, kept signed in, and returns the cookie as a browser would send it back.
+fn log_in(server: &Server) -> String {
+    let set_cookie = post_form(server, "/login", "nm=Tim&remember=on");
+    assert_eq!(set_cookie.len(), 1, "{set_cookie:?}");
+    let (pair, _) = set_cookie[0]
+        .split_once("; ")
+        .expect("a cookie with attributes");
+    format!("Cookie: {pair}")
+}
 
 #[test]
 fn serves_its_templates_from_the_workspace_root_on_rocket_port() {
@@ -23,19 +70,91 @@ fn serves_its_templates_from_the_workspace_root_on_rocket_port() {
 }
 
 #[test]
-fn a_literal_forged_cookie_header_is_sent_to_login() {
-    let server = Server::start(
-        BINARY,
-        &workspace_root(env!("CARGO_MANIFEST_DIR")),
-        free_port(),
-        &[],
-    );
-    let page = server.get(
-        "/user",
-        &["Cookie: session=0123456789abcdef0123456789abcdef"],
-    );
+fn logging_out_while_logged_out_sends_no_set_cookie_on_the_wire() {
+    let page = start(&[]).get("/logout", &[]);
     assert_eq!(page.status, 303);
     assert_eq!(page.header_values("Location"), ["/login"]);
+    assert!(page.header_values("Set-Cookie").is_empty(), "{page:?}");
+}
+
+#[test]
+fn rocket_session_lifetime_sets_the_cookies_lifetime() {
+    let server = start(&[("ROCKET_SESSION_LIFETIME", "30")]);
+    let set_cookie = post_form(&server, "/login", "nm=Tim&remember=on");
+    assert!(
+        set_cookie[0].contains("; Max-Age=30; Expires="),
+        "{set_cookie:?}"
+    );
+}
+
+// ANCHOR: test_restart
+#[test]
+fn a_restart_forgets_sessions_kept_in_memory_even_with_the_same_key() {
+    let key = [("ROCKET_SECRET_KEY", TEST_KEY)];
+    let cookie = log_in(&start(&key));
+    // The first server is stopped (dropped) by now; a new process with the same key decrypts the
+    // cookie to its id, but the new process's memory holds no session under it.
+    let page = start(&key).get("/user", &[&cookie]);
+    assert_eq!(page.status, 303);
+    assert_eq!(page.header_values("Location"), ["/login"]);
+}
+// ANCHOR_END: test_restart
+
+/// Starts the binary with the extra environment `env`, waits for it to exit, and returns whether
+/// it failed and everything it printed.
+fn launch_with(env: &[(&str, &str)]) -> (bool, String) {
+    let mut child = Command::new(BINARY)
+        .current_dir(workspace_root(env!("CARGO_MANIFEST_DIR")))
+        .env("ROCKET_ADDRESS", "127.0.0.1")
+        .env("ROCKET_PORT", free_port().to_string())
+        .env("ROCKET_CLI_COLORS", "false")
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the lesson");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while child.try_wait().expect("poll the lesson").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{env:?}: still running after 60 s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let output = child.wait_with_output().expect("collect the output");
+    let printed = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (!output.status.success(), printed)
+}
+
+#[test]
+fn a_bad_rocket_session_lifetime_stops_the_launch_with_a_message() {
+    for (value, message) in [
+        (
+            "0",
+            "must be a whole number of seconds from 1 to 34560000 (400 days), not 0",
+        ),
+        (
+            "-30",
+            "must be a whole number of seconds from 1 to 34560000 (400 days), not -30",
+        ),
+        ("five", r#"found string "five", expected i64"#),
+    ] {
+        let (failed, printed) = launch_with(&[("ROCKET_SESSION_LIFETIME", value)]);
+        assert!(failed, "ROCKET_SESSION_LIFETIME={value}: {printed}");
+        assert!(printed.contains(message), "{value}: {printed}");
+        // Rocket says where the value came from.
+        assert!(
+            printed.contains("for key SESSION_LIFETIME\n")
+                && printed.contains("in `ROCKET_` environment variable(s)"),
+            "{value}: {printed}"
+        );
+    }
 }
 
 // ANCHOR: test_launch_refused
@@ -43,42 +162,11 @@ fn a_literal_forged_cookie_header_is_sent_to_login() {
 fn launch_is_refused_with_a_clear_message_when_redis_is_unreachable() {
     // Nothing listens on a port that was free a moment ago.
     let redis_port = free_port();
-    let mut child = Command::new(BINARY)
-        .current_dir(workspace_root(env!("CARGO_MANIFEST_DIR")))
-        .env("ROCKET_ADDRESS", "127.0.0.1")
-        .env("ROCKET_PORT", free_port().to_string())
-        .env("ROCKET_CLI_COLORS", "false")
-        .env(
-            "ROCKET_SESSION_STORE",
-            format!("redis://127.0.0.1:{redis_port}"),
-        )
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start the lesson");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("poll the lesson") {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("the lesson was still running 30 s after it was started without Redis");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let mut output = String::new();
-    for mut pipe in [
-        Box::new(child.stdout.take().expect("stdout")) as Box<dyn Read>,
-        Box::new(child.stderr.take().expect("stderr")),
-    ] {
-        pipe.read_to_string(&mut output).expect("read the output");
-    }
-    assert!(!status.success(), "{output}");
+    let url = format!("redis://127.0.0.1:{redis_port}");
+    let (failed, printed) = launch_with(&[("ROCKET_SESSION_STORE", &url)]);
+    assert!(failed, "{printed}");
     let message = format!("Session store: cannot reach Redis at 127.0.0.1:{redis_port}");
-    assert!(output.contains(&message), "{output}");
-    assert!(output.contains("ROCKET_SESSION_STORE"), "{output}");
+    assert!(printed.contains(&message), "{printed}");
+    assert!(printed.contains("ROCKET_SESSION_STORE"), "{printed}");
 }
 // ANCHOR_END: test_launch_refused

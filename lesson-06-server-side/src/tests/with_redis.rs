@@ -3,7 +3,9 @@
 //! that `cargo test` needs nothing but Rust; run them with
 //! `cargo test -p lesson-06 -- --ignored` (CI does, through `.ci/run`).
 
-use super::{app_with_key, log_in, session_cookie, with_setting, TEST_KEY};
+use super::super::store::{RedisStore, SessionId, SessionStore};
+use super::super::SessionData;
+use super::{app_with_key, set_cookie_headers, tim, with_setting, Browser, TEST_KEY};
 use rocket::http::Status;
 use rocket::local::blocking::Client;
 use std::io::{BufRead, BufReader, ErrorKind, Write};
@@ -113,145 +115,147 @@ impl Drop for RedisServer {
     }
 }
 
-/// An app instance whose sessions live in `redis`. Two of them are two servers sharing one store.
-fn app_on(redis: &RedisServer, lifetime: u64) -> Client {
+/// A server whose sessions live in `redis`. Two of them are two servers sharing one store.
+fn server_on(redis: &RedisServer, lifetime: i64) -> Client {
     let app = with_setting(app_with_key(TEST_KEY), "session_store", redis.url());
     let app = with_setting(app, "session_lifetime", lifetime);
     Client::untracked(app).expect("the app launches with Redis running")
 }
 
-/// GET `path` on `app` with the session cookie `value`: the status, the `Location`, and the
-/// number of `Set-Cookie` headers.
-fn visit(app: &Client, path: &str, value: &str) -> (Status, Option<String>, usize) {
-    let response = app.get(path).cookie(session_cookie(value)).dispatch();
-    let location = response.headers().get_one("Location").map(str::to_owned);
-    let set_cookies = response.headers().get("Set-Cookie").count();
-    (response.status(), location, set_cookies)
-}
-
-fn logged_in(app: &Client, value: &str) -> bool {
-    match visit(app, "/user", value) {
-        (Status::Ok, None, _) => true,
-        (Status::SeeOther, Some(to), _) if to == "/login" => false,
-        other => panic!("/user answered {other:?}"),
-    }
-}
-
 // ANCHOR: test_two_servers
 #[test]
 #[ignore = "needs redis-server: see README"]
-fn two_app_instances_sharing_redis_share_sessions_and_log_out_everywhere() {
+fn two_servers_sharing_redis_share_sessions_and_log_out_everywhere() {
     let redis = RedisServer::start();
-    let one = app_on(&redis, 300);
-    let two = app_on(&redis, 300);
+    let (one, two) = (server_on(&redis, 300), server_on(&redis, 300));
 
-    // Logged in on server one, known to server two.
-    let laptop = log_in(&one, "Tim");
-    assert!(logged_in(&two, &laptop));
-    let page = two
-        .get("/user")
-        .cookie(session_cookie(&laptop))
-        .dispatch()
-        .into_string()
-        .unwrap();
-    assert!(page.contains("Hello, Tim"), "{page}");
+    // Logged in on server one; the same cookie is logged in on server two (a load balancer may
+    // send the next request to either).
+    let laptop = Browser::new(&one);
+    laptop.log_in("Tim");
+    let cookie = laptop.session_cookie().unwrap();
+    assert_eq!(Browser::holding(&two, &cookie).logged_in_as(), tim());
 
-    // A second session on server two; "log out everywhere" on server one ends both.
-    let phone = log_in(&two, "Tim");
-    let anns = log_in(&two, "Ann");
-    let response = one
-        .post("/logout/everywhere")
-        .cookie(session_cookie(&laptop))
-        .dispatch();
+    // A second session of Tim's, and one of Ann's, on server two.
+    let phone = Browser::new(&two);
+    phone.log_in("Tim");
+    let anns = Browser::new(&two);
+    anns.log_in("Ann");
+
+    // "Log out everywhere" on server one ends Tim's sessions on both servers, not Ann's.
+    let response = laptop.post("/logout/everywhere", "");
     assert_eq!(response.status(), Status::SeeOther);
-    for app in [&one, &two] {
-        assert!(!logged_in(app, &laptop));
-        assert!(!logged_in(app, &phone));
-        assert!(logged_in(app, &anns));
-    }
+    drop(response);
+    assert_eq!(phone.logged_in_as(), None);
+    assert_eq!(Browser::holding(&one, &cookie).logged_in_as(), None);
+    assert_eq!(Browser::holding(&two, &cookie).logged_in_as(), None);
+    assert_eq!(anns.logged_in_as().as_deref(), Some("Ann"));
 }
 // ANCHOR_END: test_two_servers
 
 #[test]
 #[ignore = "needs redis-server: see README"]
-fn logout_on_one_instance_refuses_a_copy_on_the_other() {
+fn logout_on_one_server_refuses_a_copy_on_the_other() {
     let redis = RedisServer::start();
-    let one = app_on(&redis, 300);
-    let two = app_on(&redis, 300);
-    let value = log_in(&one, "Tim");
-    assert!(logged_in(&two, &value));
-    two.get("/logout").cookie(session_cookie(&value)).dispatch();
-    assert!(!logged_in(&one, &value));
+    let (one, two) = (server_on(&redis, 300), server_on(&redis, 300));
+    let browser = Browser::new(&one);
+    browser.log_in("Tim");
+    let copy = browser.session_cookie().unwrap();
+    assert_eq!(Browser::holding(&two, &copy).logged_in_as(), tim());
+    browser.get("/logout");
+    assert_eq!(Browser::holding(&two, &copy).logged_in_as(), None);
 }
 
 #[test]
 #[ignore = "needs redis-server: see README"]
-fn redis_expires_the_session_by_its_own_ttl() {
+fn redis_forgets_the_session_by_the_keys_own_ttl() {
     let redis = RedisServer::start();
-    let app = app_on(&redis, 2);
-    let value = log_in(&app, "Tim");
-    let id = super::session_id(&app, &value);
+    let server = server_on(&redis, 2);
+    let browser = Browser::new(&server);
+    let id = browser.log_in("Tim");
+    let key = format!("lesson-06:session:{id}");
     let ttl: i64 = redis
-        .command(&format!("PTTL lesson-06:session:{id}"))
+        .command(&format!("PTTL {key}"))
         .and_then(|reply| reply.strip_prefix(':').and_then(|ms| ms.parse().ok()))
         .expect("PTTL answers with a number");
     assert!(0 < ttl && ttl <= 2000, "the key's TTL is {ttl} ms");
     // The point of this test is time passing: the lifetime (2 s) and a margin.
     std::thread::sleep(Duration::from_millis(2500));
     assert_eq!(
-        redis
-            .command(&format!("EXISTS lesson-06:session:{id}"))
-            .as_deref(),
+        redis.command(&format!("EXISTS {key}")).as_deref(),
         Some(":0")
     );
-    assert!(!logged_in(&app, &value));
+    assert_eq!(browser.logged_in_as(), None);
+}
+
+#[rocket::async_test]
+#[ignore = "needs redis-server: see README"]
+async fn a_late_refresh_cannot_bring_a_deleted_session_back_in_redis() {
+    let redis = RedisServer::start();
+    let store = RedisStore::connect(&redis.url()).await.unwrap();
+    let id = SessionId::new();
+    let session = SessionData {
+        user: tim(),
+        colour: None,
+        permanent: true,
+        expires: chrono::Utc::now(),
+    };
+    let lifetime = Duration::from_secs(300);
+    store.put(&id, &session, lifetime).await.unwrap();
+    assert!(store.get(&id).await.unwrap().is_some());
+    store.delete_all_of("Tim").await.unwrap();
+    store.update(&id, &session, lifetime).await.unwrap();
+    assert!(store.get(&id).await.unwrap().is_none());
 }
 
 // ANCHOR: test_redis_lost
 #[test]
 #[ignore = "needs redis-server: see README"]
-fn losing_redis_gives_503_pages_and_the_app_recovers_when_it_returns() {
+fn losing_redis_gives_503_pages_and_the_server_recovers_when_it_returns() {
     let mut redis = RedisServer::start();
-    let app = app_on(&redis, 300);
-    let value = log_in(&app, "Tim");
-    assert!(logged_in(&app, &value));
+    let server = server_on(&redis, 300);
+    let browser = Browser::new(&server);
+    browser.log_in("Tim");
+    let cookie = browser.session_cookie().unwrap();
 
     redis.stop();
-    // Every page that needs the store says so with a 503, and changes no cookie.
-    for path in ["/", "/login", "/user", "/logout"] {
-        let (status, _, set_cookies) = visit(&app, path, &value);
-        assert_eq!(status, Status::ServiceUnavailable, "{path}");
-        assert_eq!(set_cookies, 0, "{path}");
+    // Every request that needs the store gets the 503 page, and no cookie changes.
+    for response in [
+        browser.get("/"),
+        browser.get("/user"),
+        browser.get("/logout"),
+        browser.post("/colour", "colour=red"),
+        browser.post("/login", "nm=Ann&remember=on"),
+        browser.post("/logout/everywhere", ""),
+        Browser::new(&server).post("/login", "nm=Ann"),
+    ] {
+        assert_eq!(response.status(), Status::ServiceUnavailable);
+        assert!(set_cookie_headers(&response).is_empty());
+        let page = response.into_string().unwrap();
+        assert!(
+            page.contains("The session store is not answering"),
+            "{page}"
+        );
     }
-    let response = app
-        .post("/login")
-        .header(rocket::http::ContentType::Form)
-        .body("nm=Ann")
-        .cookie(session_cookie(&value))
-        .dispatch();
-    assert_eq!(response.status(), Status::ServiceUnavailable);
-    assert_eq!(response.headers().get("Set-Cookie").count(), 0);
-    let page = response.into_string().unwrap();
-    assert!(
-        page.contains("The session store is not answering"),
-        "{page}"
-    );
+    assert_eq!(browser.session_cookie(), Some(cookie));
 
-    // Redis comes back (empty: this one keeps nothing on disk). The app reconnects by itself.
+    // Redis comes back (empty: this one keeps nothing on disk), and the server reconnects by
+    // itself: no restart.
     redis.restart();
     let deadline = Instant::now() + DEADLINE;
-    while visit(&app, "/user", &value).0 == Status::ServiceUnavailable {
+    while browser.get("/").status() == Status::ServiceUnavailable {
         assert!(
             Instant::now() < deadline,
             "still 503 {DEADLINE:?} after Redis returned"
         );
         std::thread::sleep(Duration::from_millis(100));
     }
-    assert!(
-        !logged_in(&app, &value),
-        "the restarted Redis holds no sessions"
+    assert_eq!(
+        browser.logged_in_as(),
+        None,
+        "the new Redis holds no sessions"
     );
-    let again = log_in(&app, "Tim");
-    assert!(logged_in(&app, &again));
+    browser.log_in("Tim");
+    assert_eq!(browser.logged_in_as(), tim());
 }
 // ANCHOR_END: test_redis_lost
