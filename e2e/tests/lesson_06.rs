@@ -1,0 +1,126 @@
+//! Lesson 06 in a real browser, with its default in-memory store: the cookie holds only an id,
+//! so logging out ends the session on the server, for every copy of the cookie and, with "Log out
+//! everywhere", in every browser.
+
+use e2e::{Browser, Lesson, Profile, TEST_ONLY_SECRET_KEYS};
+
+/// Opens the login form, types `name` and presses the button, as a user does ("Keep me signed
+/// in" left as it is).
+fn log_in(browser: &Browser<'_>, lesson: &Lesson, name: &str) {
+    browser.goto(&lesson.url("/login"));
+    browser.find("#nm").type_text(name);
+    browser.find(r#"form[action="/login"] button"#).click();
+}
+
+#[test]
+#[ignore = "needs Chromium and chromedriver: see README"]
+fn logging_in_and_out_through_the_form() {
+    let lesson = Lesson::start("lesson-06", &[]);
+    let profile = Profile::new();
+    let browser = Browser::start(&profile);
+
+    browser.goto(&lesson.url("/"));
+    let home = browser.text();
+    assert!(
+        home.contains("Your browser holds only a random session id"),
+        "{home}"
+    );
+    browser.find(r#"a[href="/login"]"#).click();
+    browser.wait_for_path("/login");
+    browser.find("#nm").type_text("Tim");
+    browser.find(r#"form[action="/login"] button"#).click();
+    browser.wait_for_path("/user");
+    assert_eq!(browser.find("h1").text(), "Hello, Tim");
+    let panel = browser.find("#sent").text();
+    assert!(panel.contains("to the session id"), "{panel}");
+    let cookie = browser.cookie("session").expect("logged in");
+    assert!(cookie.http_only, "{cookie:?}");
+    assert!(!cookie.value.contains("Tim"), "{cookie:?}");
+
+    browser.find(r#"a[href="/logout"]"#).click();
+    browser.wait_for_path("/login");
+    assert_eq!(
+        browser.find(".message").text(),
+        "You have been logged out, Tim."
+    );
+    browser.goto(&lesson.url("/user"));
+    browser.wait_for_path("/login");
+}
+
+#[test]
+#[ignore = "needs Chromium and chromedriver: see README"]
+fn bad_names_show_the_message_and_set_no_cookie() {
+    let lesson = Lesson::start("lesson-06", &[]);
+    let profile = Profile::new();
+    let browser = Browser::start(&profile);
+
+    log_in(&browser, &lesson, "   ");
+    assert_eq!(browser.find(".error").text(), "Please type a name.");
+    assert_eq!(browser.cookie("session"), None);
+}
+
+#[test]
+#[ignore = "needs Chromium and chromedriver: see README"]
+fn a_copy_of_the_cookie_taken_before_logout_is_refused_after_it() {
+    let lesson = Lesson::start("lesson-06", &[]);
+    let profile = Profile::new();
+    let browser = Browser::start(&profile);
+    log_in(&browser, &lesson, "Tim");
+    browser.wait_for_path("/user");
+    let copy = browser.cookie("session").expect("logged in").value;
+
+    browser.find(r#"a[href="/logout"]"#).click();
+    browser.wait_for_path("/login");
+    // Put the copy back, as someone who kept it would: it still decrypts, but the session it
+    // names is gone from the store.
+    browser.delete_cookie("session");
+    browser.add_cookie("session", &copy, None);
+    browser.goto(&lesson.url("/user"));
+    browser.wait_for_path("/login");
+    let panel = browser.find("#sent").text();
+    assert!(panel.contains("which the store does not hold"), "{panel}");
+}
+
+#[test]
+#[ignore = "needs Chromium and chromedriver: see README"]
+fn log_out_everywhere_ends_the_session_in_the_other_browser() {
+    let lesson = Lesson::start("lesson-06", &[]);
+    let (home_profile, work_profile) = (Profile::new(), Profile::new());
+    let at_home = Browser::start(&home_profile);
+    let at_work = Browser::start(&work_profile);
+    for browser in [&at_home, &at_work] {
+        log_in(browser, &lesson, "Tim");
+        browser.wait_for_path("/user");
+    }
+
+    at_home
+        .find(r#"form[action="/logout/everywhere"] button"#)
+        .click();
+    at_home.wait_for_path("/login");
+    assert_eq!(
+        at_home.find(".message").text(),
+        "Every session of Tim has ended, in every browser."
+    );
+
+    at_work.goto(&lesson.url("/user"));
+    at_work.wait_for_path("/login");
+}
+
+/// The memory store lives and dies with the process: unlike lesson 04, the same key does not
+/// keep anyone logged in across a restart.
+#[test]
+#[ignore = "needs Chromium and chromedriver: see README"]
+fn a_server_restart_forgets_every_session_even_with_the_same_key() {
+    let key = [("ROCKET_SECRET_KEY", TEST_ONLY_SECRET_KEYS[0])];
+    let lesson = Lesson::start("lesson-06", &key);
+    let profile = Profile::new();
+    let browser = Browser::start(&profile);
+    log_in(&browser, &lesson, "Tim");
+    browser.wait_for_path("/user");
+
+    let lesson = lesson.restart(&key);
+    browser.goto(&lesson.url("/user"));
+    browser.wait_for_path("/login");
+    let panel = browser.find("#sent").text();
+    assert!(panel.contains("which the store does not hold"), "{panel}");
+}
