@@ -105,7 +105,8 @@ pub(crate) struct MemoryStore {
 }
 
 impl MemoryStore {
-    /// The map, with every session whose lifetime is over already removed.
+    /// The map, with every session whose lifetime is over already removed. One pass over all
+    /// sessions at every call: fine for a lesson, not for a million sessions.
     fn live_sessions(&self) -> MutexGuard<'_, HashMap<SessionId, (SessionData, Instant)>> {
         // A panic elsewhere while holding the lock leaves the map itself intact: keep using it.
         let mut sessions = self.sessions.lock().unwrap_or_else(PoisonError::into_inner);
@@ -221,9 +222,9 @@ impl RedisStore {
     }
 
     /// `SET` the session with its TTL (`PX`, in milliseconds) and, for a logged-in user, add the
-    /// id to the user's set and give the set the same TTL, so that it outlives none of its
-    /// sessions' ends. MULTI … EXEC: Redis applies all of it or, if the connection drops first,
-    /// none.
+    /// id to the user's set and give the set the same TTL. Every session gets the same lifetime,
+    /// so the set lasts as long as the last of its sessions. MULTI … EXEC: Redis applies all of it
+    /// or, if the connection drops first, none.
     async fn write(
         &self,
         id: &SessionId,
@@ -231,7 +232,7 @@ impl RedisStore {
         lifetime: Duration,
         only_if_held: bool,
     ) -> Result<(), StoreError> {
-        let json = serde_json::to_string(session).map_err(|e| StoreError(e.to_string()))?;
+        let json = serde_json::to_string(session).expect("strings, a bool and a date serialise");
         let mut transaction = redis::pipe();
         transaction
             .atomic()
