@@ -62,8 +62,9 @@ const COLOURS: [&str; 6] = ["red", "orange", "yellow", "green", "blue", "purple"
 /// own default for a permanent session is 31 days.)
 const DEFAULT_LIFETIME_SECONDS: i64 = 300;
 
-/// The longest `session_lifetime` accepted: 400 days, the most that Chrome keeps a cookie and
-/// that the draft revision of the cookie standard (RFC 6265bis) lets any browser keep one.
+/// The longest `session_lifetime` accepted: 400 days. The draft revision of the cookie standard
+/// (RFC 6265bis) has browsers cut a longer cookie lifetime down to at most that, and Chrome and
+/// Firefox do: with a longer setting, browser and server would disagree about the expiry.
 const MAX_LIFETIME_SECONDS: i64 = 400 * 24 * 60 * 60;
 
 // ANCHOR: config
