@@ -32,7 +32,9 @@ fn modified(path: &Path) -> SystemTime {
         .unwrap_or_else(|e| panic!("modification time of {}: {e}", path.display()))
 }
 
-/// Panics unless the binary exists and is newer than every Rust source and manifest of the lesson.
+/// Panics unless the binary exists and is newer than every source file it was built from. Cargo
+/// lists those in the dep-info file next to the binary (`target/debug/lesson-0N.d`); `src/tests.rs`
+/// is not among them, since the binary does not contain the tests.
 fn assert_fresh(lesson: &Lesson, binary: &Path) {
     let build = format!("cargo build -p {}", lesson.package);
     assert!(
@@ -40,9 +42,11 @@ fn assert_fresh(lesson: &Lesson, binary: &Path) {
         "{} does not exist: run `{build}` (`cargo test --workspace` builds it too)",
         binary.display()
     );
-    let dir = workspace_root().join(&lesson.dir);
-    let mut sources = files_under(&dir.join("src"), ".rs");
-    sources.push(dir.join("Cargo.toml"));
+    let dep_info = binary.with_extension("d");
+    let mut sources = fs::read_to_string(&dep_info)
+        .map(|text| dependencies(&text))
+        .unwrap_or_default();
+    sources.push(workspace_root().join(&lesson.dir).join("Cargo.toml"));
     let built = modified(binary);
     if let Some(newer) = sources.iter().find(|source| modified(source) > built) {
         panic!(
@@ -51,6 +55,23 @@ fn assert_fresh(lesson: &Lesson, binary: &Path) {
             binary.display()
         );
     }
+}
+
+/// The files after `target:` in a Makefile-style dep-info file (spaces in names escaped as `\ `).
+fn dependencies(dep_info: &str) -> Vec<PathBuf> {
+    let Some((_, files)) = dep_info
+        .lines()
+        .next()
+        .and_then(|line| line.split_once(": "))
+    else {
+        return Vec::new();
+    };
+    files
+        .replace("\\ ", "\0")
+        .split(' ')
+        .filter(|file| !file.is_empty())
+        .map(|file| PathBuf::from(file.replace('\0', " ")))
+        .collect()
 }
 
 /// Replays `transcript` against a fresh process of the lesson and returns the transcript as the
