@@ -63,6 +63,13 @@ impl Lesson {
     pub fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.server.port())
     }
+
+    /// Opens the login form, types `name` and presses the form's button, as a user does.
+    pub fn log_in(&self, browser: &Browser<'_>, name: &str) {
+        browser.goto(&self.url("/login"));
+        browser.find("#nm").type_text(name);
+        browser.find(r#"form[action="/login"] button"#).click();
+    }
 }
 
 /// The lesson's binary, built with `cargo build` in the same profile and target directory as these

@@ -3,13 +3,6 @@
 
 use e2e::{Browser, Lesson, Profile};
 
-/// Opens the login form, types `name` and presses the button, as a user does.
-fn log_in(browser: &Browser<'_>, lesson: &Lesson, name: &str) {
-    browser.goto(&lesson.url("/login"));
-    browser.find("#nm").type_text(name);
-    browser.find(r#"button[type="submit"]"#).click();
-}
-
 #[test]
 #[ignore = "needs Chromium and chromedriver: see README"]
 fn logging_in_and_out_through_the_form() {
@@ -60,7 +53,7 @@ fn bad_names_show_the_message_and_set_no_cookie() {
     let profile = Profile::new();
     let browser = Browser::start(&profile);
 
-    log_in(&browser, &lesson, "   ");
+    lesson.log_in(&browser, "   ");
     assert_eq!(browser.find(".error").text(), "Please type a name.");
     assert_eq!(browser.path(), "/login");
     assert_eq!(browser.cookie("user"), None);
@@ -85,7 +78,7 @@ fn the_cookie_holds_the_name_in_plain_text_out_of_page_scripts_reach() {
     let profile = Profile::new();
     let browser = Browser::start(&profile);
 
-    log_in(&browser, &lesson, "Tim");
+    lesson.log_in(&browser, "Tim");
     browser.wait_for_path("/user");
     let cookie = browser
         .cookie("user")
@@ -105,7 +98,7 @@ fn changing_the_cookie_in_the_browser_changes_who_you_are() {
     let profile = Profile::new();
     let browser = Browser::start(&profile);
 
-    log_in(&browser, &lesson, "Tim");
+    lesson.log_in(&browser, "Tim");
     browser.wait_for_path("/user");
     assert_eq!(browser.find("h1").text(), "Hello, Tim");
 

@@ -3,13 +3,6 @@
 use e2e::{Browser, Lesson, OnStartup, OtherSite, Profile, TEST_ONLY_SECRET_KEYS};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// Opens the login form, types `name` and presses the button, as a user does.
-fn log_in(browser: &Browser<'_>, lesson: &Lesson, name: &str) {
-    browser.goto(&lesson.url("/login"));
-    browser.find("#nm").type_text(name);
-    browser.find(r#"button[type="submit"]"#).click();
-}
-
 /// One hour from now, in seconds since 1970: the expiry of a persistent cookie.
 fn in_an_hour() -> u64 {
     (SystemTime::now() + Duration::from_secs(3600))
@@ -71,13 +64,13 @@ fn bad_names_show_the_message_and_set_no_cookie() {
     let profile = Profile::new();
     let browser = Browser::start(&profile);
 
-    log_in(&browser, &lesson, "   ");
+    lesson.log_in(&browser, "   ");
     assert_eq!(browser.find(".error").text(), "Please type a name.");
     assert_eq!(browser.path(), "/login");
     assert_eq!(browser.cookie("user"), None);
 
     let long = "x".repeat(51);
-    log_in(&browser, &lesson, &long);
+    lesson.log_in(&browser, &long);
     assert_eq!(
         browser.find(".error").text(),
         "A name can have at most 50 characters."
@@ -93,7 +86,7 @@ fn the_cookie_is_ciphertext_out_of_page_scripts_reach_for_this_browser_session()
     let profile = Profile::new();
     let browser = Browser::start(&profile);
 
-    log_in(&browser, &lesson, "Tim");
+    lesson.log_in(&browser, "Tim");
     browser.wait_for_path("/user");
     let cookie = browser
         .cookie("user")
@@ -114,7 +107,7 @@ fn changing_the_cookie_in_the_browser_logs_you_out() {
     let lesson = Lesson::start("lesson-02", &[]);
     let profile = Profile::new();
     let browser = Browser::start(&profile);
-    log_in(&browser, &lesson, "Tim");
+    lesson.log_in(&browser, "Tim");
     browser.wait_for_path("/user");
     let ciphertext = browser.cookie("user").expect("logged in").value;
 
@@ -141,7 +134,7 @@ fn closing_the_browser_ends_the_session() {
     let lesson = Lesson::start("lesson-02", &[]);
     let profile = Profile::new();
     let browser = Browser::start(&profile);
-    log_in(&browser, &lesson, "Tim");
+    lesson.log_in(&browser, "Tim");
     browser.wait_for_path("/user");
     // A persistent cookie next to the session, to show the restarted browser has the same
     // profile and kept what it was asked to keep.
@@ -167,7 +160,7 @@ fn a_browser_that_continues_where_you_left_off_keeps_the_session() {
     let lesson = Lesson::start("lesson-02", &[]);
     let profile = Profile::new();
     let browser = Browser::start_with(&profile, OnStartup::ContinueWhereYouLeftOff);
-    log_in(&browser, &lesson, "Tim");
+    lesson.log_in(&browser, "Tim");
     browser.wait_for_path("/user");
     browser.quit();
 
@@ -183,7 +176,7 @@ fn a_server_restart_keeps_you_logged_in_only_with_a_configured_key() {
     let lesson = Lesson::start("lesson-02", &key);
     let profile = Profile::new();
     let browser = Browser::start(&profile);
-    log_in(&browser, &lesson, "Tim");
+    lesson.log_in(&browser, "Tim");
     browser.wait_for_path("/user");
 
     let lesson = lesson.restart(&key);
@@ -210,7 +203,7 @@ fn a_link_from_another_site_arrives_without_the_session() {
     let lesson = Lesson::start("lesson-02", &[]);
     let profile = Profile::new();
     let browser = Browser::start(&profile);
-    log_in(&browser, &lesson, "Tim");
+    lesson.log_in(&browser, "Tim");
     browser.wait_for_path("/user");
 
     let other_site = OtherSite::serve(&format!(
@@ -240,7 +233,7 @@ fn lesson_01s_cookie_reaches_lesson_02_and_is_refused() {
     let lesson_02 = Lesson::start("lesson-02", &[]);
     let profile = Profile::new();
     let browser = Browser::start(&profile);
-    log_in(&browser, &lesson_01, "admin");
+    lesson_01.log_in(&browser, "admin");
     browser.wait_for_path("/user");
     assert_eq!(browser.find("h1").text(), "Hello, admin");
 

@@ -3,13 +3,6 @@
 
 use e2e::{Browser, Lesson, Profile};
 
-/// Opens the login form, types `name` and presses the button, as a user does.
-fn log_in(browser: &Browser<'_>, lesson: &Lesson, name: &str) {
-    browser.goto(&lesson.url("/login"));
-    browser.find("#nm").type_text(name);
-    browser.find(r#"form[action="/login"] button"#).click();
-}
-
 /// On the user page: picks `colour` in the list (or the "(choose one)" line for `""`) and saves.
 fn choose_colour(browser: &Browser<'_>, colour: &str) {
     browser
@@ -77,7 +70,7 @@ fn forget_me_removes_the_name_and_the_colour() {
     let lesson = Lesson::start("lesson-03", &[]);
     let profile = Profile::new();
     let browser = Browser::start(&profile);
-    log_in(&browser, &lesson, "Tim");
+    lesson.log_in(&browser, "Tim");
     browser.wait_for_path("/user");
     choose_colour(&browser, "green");
     browser.wait_for_text("Your favourite colour: green.");
@@ -101,11 +94,11 @@ fn bad_input_shows_the_message_and_changes_nothing() {
     let profile = Profile::new();
     let browser = Browser::start(&profile);
 
-    log_in(&browser, &lesson, "   ");
+    lesson.log_in(&browser, "   ");
     assert_eq!(browser.find(".error").text(), "Please type a name.");
     assert_eq!(browser.cookie("user"), None);
 
-    log_in(&browser, &lesson, "Tim");
+    lesson.log_in(&browser, "Tim");
     browser.wait_for_path("/user");
     choose_colour(&browser, "red");
     browser.wait_for_text("Your favourite colour: red.");
@@ -141,7 +134,7 @@ fn a_copy_of_the_cookie_taken_before_logout_still_logs_in_after_it() {
     let lesson = Lesson::start("lesson-03", &[]);
     let profile = Profile::new();
     let browser = Browser::start(&profile);
-    log_in(&browser, &lesson, "Tim");
+    lesson.log_in(&browser, "Tim");
     browser.wait_for_path("/user");
     let copy = browser.cookie("user").expect("logged in").value;
 

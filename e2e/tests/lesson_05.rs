@@ -2,14 +2,6 @@
 
 use e2e::{Browser, Lesson, Profile};
 
-/// Opens the login form, types `name` and presses the button, as a user does ("Keep me signed
-/// in" left as it is).
-fn log_in(browser: &Browser<'_>, lesson: &Lesson, name: &str) {
-    browser.goto(&lesson.url("/login"));
-    browser.find("#nm").type_text(name);
-    browser.find(r#"form[action="/login"] button"#).click();
-}
-
 /// On the user page: replaces what the names form holds with `first` and `last`, and saves.
 fn save_names(browser: &Browser<'_>, first: &str, last: &str) {
     for (field, typed) in [("#firstName", first), ("#lastName", last)] {
@@ -62,7 +54,7 @@ fn optional_names_show_only_when_they_are_set() {
     let lesson = Lesson::start("lesson-05", &[]);
     let profile = Profile::new();
     let browser = Browser::start(&profile);
-    log_in(&browser, &lesson, "Tim");
+    lesson.log_in(&browser, "Tim");
     browser.wait_for_path("/user");
     let page = browser.text();
     assert!(
@@ -99,7 +91,7 @@ fn markup_in_a_name_is_shown_as_text() {
     let lesson = Lesson::start("lesson-05", &[]);
     let profile = Profile::new();
     let browser = Browser::start(&profile);
-    log_in(&browser, &lesson, "<b>Tim</b>");
+    lesson.log_in(&browser, "<b>Tim</b>");
     browser.wait_for_path("/user");
     // Tera escapes it: the browser shows the characters and makes no bold element of them.
     assert_eq!(browser.find("h1").text(), "Hello, <b>Tim</b>");
@@ -114,12 +106,12 @@ fn bad_input_shows_the_message_and_changes_nothing() {
     let profile = Profile::new();
     let browser = Browser::start(&profile);
 
-    log_in(&browser, &lesson, "   ");
+    lesson.log_in(&browser, "   ");
     assert_eq!(browser.find(".error").text(), "Please type a name.");
     assert_eq!(browser.find("nav").text(), "Home · Log in");
     assert_eq!(browser.cookie("session"), None);
 
-    log_in(&browser, &lesson, "Tim");
+    lesson.log_in(&browser, "Tim");
     browser.wait_for_path("/user");
     let long = "x".repeat(51);
     save_names(&browser, "Timothy", &long);

@@ -4,14 +4,6 @@
 
 use e2e::{Browser, Lesson, Profile, TEST_ONLY_SECRET_KEYS};
 
-/// Opens the login form, types `name` and presses the button, as a user does ("Keep me signed
-/// in" left as it is).
-fn log_in(browser: &Browser<'_>, lesson: &Lesson, name: &str) {
-    browser.goto(&lesson.url("/login"));
-    browser.find("#nm").type_text(name);
-    browser.find(r#"form[action="/login"] button"#).click();
-}
-
 #[test]
 #[ignore = "needs Chromium and chromedriver: see README"]
 fn logging_in_and_out_through_the_form() {
@@ -54,7 +46,7 @@ fn bad_names_show_the_message_and_set_no_cookie() {
     let profile = Profile::new();
     let browser = Browser::start(&profile);
 
-    log_in(&browser, &lesson, "   ");
+    lesson.log_in(&browser, "   ");
     assert_eq!(browser.find(".error").text(), "Please type a name.");
     assert_eq!(browser.cookie("session"), None);
 }
@@ -65,7 +57,7 @@ fn a_copy_of_the_cookie_taken_before_logout_is_refused_after_it() {
     let lesson = Lesson::start("lesson-06", &[]);
     let profile = Profile::new();
     let browser = Browser::start(&profile);
-    log_in(&browser, &lesson, "Tim");
+    lesson.log_in(&browser, "Tim");
     browser.wait_for_path("/user");
     let copy = browser.cookie("session").expect("logged in").value;
 
@@ -89,7 +81,7 @@ fn log_out_everywhere_ends_the_session_in_the_other_browser() {
     let at_home = Browser::start(&home_profile);
     let at_work = Browser::start(&work_profile);
     for browser in [&at_home, &at_work] {
-        log_in(browser, &lesson, "Tim");
+        lesson.log_in(browser, "Tim");
         browser.wait_for_path("/user");
     }
 
@@ -115,7 +107,7 @@ fn a_server_restart_forgets_every_session_even_with_the_same_key() {
     let lesson = Lesson::start("lesson-06", &key);
     let profile = Profile::new();
     let browser = Browser::start(&profile);
-    log_in(&browser, &lesson, "Tim");
+    lesson.log_in(&browser, "Tim");
     browser.wait_for_path("/user");
 
     let lesson = lesson.restart(&key);
