@@ -1,10 +1,6 @@
 //! The real binary, started the way `cargo run -p lesson-06` starts it: from the workspace root.
 
-use std::io::{Read, Write};
-use std::net::{Ipv4Addr, TcpStream};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
-use test_support::{free_port, workspace_root, Server};
+use test_support::{free_port, launch_until_exit, workspace_root, Exit, Server};
 
 const BINARY: &str = env!("CARGO_BIN_EXE_lesson-06");
 
@@ -20,27 +16,15 @@ fn start(env: &[(&str, &str)]) -> Server {
     )
 }
 
-/// Posts the form `body` to `path` and returns the values of the response's `Set-Cookie` headers.
+/// Posts the form `body` to `path`, expects a redirect, and returns the values of the response's
+/// `Set-Cookie` headers.
 fn post_form(server: &Server, path: &str, body: &str) -> Vec<String> {
-    let mut stream =
-        TcpStream::connect((Ipv4Addr::LOCALHOST, server.port())).expect("connect to the server");
-    write!(
-        stream,
-        "POST {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\
-         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    )
-    .expect("send the request");
-    let mut response = String::new();
-    stream
-        .read_to_string(&mut response)
-        .expect("read the response");
-    let (head, _) = response.split_once("\r\n\r\n").expect("a whole response");
-    assert!(head.starts_with("HTTP/1.0 303 "), "{head}");
-    head.lines()
-        .filter_map(|line| line.split_once(": "))
-        .filter(|(name, _)| name.eq_ignore_ascii_case("Set-Cookie"))
-        .map(|(_, value)| value.to_owned())
+    let response = server.post_form(path, body, &[]);
+    assert_eq!(response.status, 303, "{response:?}");
+    response
+        .header_values("Set-Cookie")
+        .into_iter()
+        .map(str::to_owned)
         .collect()
 }
 
@@ -100,36 +84,9 @@ fn a_restart_forgets_sessions_kept_in_memory_even_with_the_same_key() {
 }
 // ANCHOR_END: test_restart
 
-/// Starts the binary with the extra environment `env`, waits for it to exit, and returns whether
-/// it failed and everything it printed.
-fn launch_with(env: &[(&str, &str)]) -> (bool, String) {
-    let mut child = Command::new(BINARY)
-        .current_dir(workspace_root(env!("CARGO_MANIFEST_DIR")))
-        .env("ROCKET_ADDRESS", "127.0.0.1")
-        .env("ROCKET_PORT", free_port().to_string())
-        .env("ROCKET_CLI_COLORS", "false")
-        .envs(env.iter().copied())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start the lesson");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while child.try_wait().expect("poll the lesson").is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{env:?}: still running after 60 s");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    let output = child.wait_with_output().expect("collect the output");
-    let printed = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (!output.status.success(), printed)
+/// Starts the binary with the extra environment `env` and waits for it to exit.
+fn launch_with(env: &[(&str, &str)]) -> Exit {
+    launch_until_exit(BINARY, &workspace_root(env!("CARGO_MANIFEST_DIR")), env)
 }
 
 #[test]
@@ -145,7 +102,7 @@ fn a_bad_rocket_session_lifetime_stops_the_launch_with_a_message() {
         ),
         ("five", r#"found string "five", expected i64"#),
     ] {
-        let (failed, printed) = launch_with(&[("ROCKET_SESSION_LIFETIME", value)]);
+        let Exit { failed, printed } = launch_with(&[("ROCKET_SESSION_LIFETIME", value)]);
         assert!(failed, "ROCKET_SESSION_LIFETIME={value}: {printed}");
         assert!(printed.contains(message), "{value}: {printed}");
         // Rocket says where the value came from.
@@ -163,7 +120,7 @@ fn launch_is_refused_with_a_clear_message_when_redis_is_unreachable() {
     // Nothing listens on a port that was free a moment ago.
     let redis_port = free_port();
     let url = format!("redis://127.0.0.1:{redis_port}");
-    let (failed, printed) = launch_with(&[("ROCKET_SESSION_STORE", &url)]);
+    let Exit { failed, printed } = launch_with(&[("ROCKET_SESSION_STORE", &url)]);
     assert!(failed, "{printed}");
     let message = format!("Session store: cannot reach Redis at 127.0.0.1:{redis_port}");
     assert!(printed.contains(&message), "{printed}");

@@ -1,7 +1,7 @@
 //! Test-only helpers shared by the lessons. Not teaching material: a lesson's own tests say what
 //! they check; this crate only starts a lesson's binary as a real process and speaks plain HTTP/1.0
 //! to it over 127.0.0.1, with no dependencies, so that every lesson can prove it serves from the
-//! workspace root the way `cargo run -p lesson-0N` starts it.
+//! workspace root the way `cargo run -p lesson-0N` starts it, or that it refuses to start.
 
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
@@ -92,24 +92,86 @@ impl Server {
     /// Sends `GET path` with the extra header lines `headers` (such as `"Cookie: user=admin"`)
     /// exactly as written, and returns the whole response.
     pub fn get(&self, path: &str, headers: &[&str]) -> Response {
+        self.send(&format!("GET {path}"), headers, "")
+    }
+
+    /// Sends `POST path` with the url-encoded form `body` (such as `"nm=Tim"`) and the extra
+    /// header lines `headers`, and returns the whole response.
+    pub fn post_form(&self, path: &str, body: &str, headers: &[&str]) -> Response {
+        let form_headers = [
+            "Content-Type: application/x-www-form-urlencoded".to_owned(),
+            format!("Content-Length: {}", body.len()),
+        ];
+        let all: Vec<&str> = form_headers
+            .iter()
+            .map(String::as_str)
+            .chain(headers.iter().copied())
+            .collect();
+        self.send(&format!("POST {path}"), &all, body)
+    }
+
+    fn send(&self, method_and_path: &str, headers: &[&str], body: &str) -> Response {
         let mut stream = TcpStream::connect(self.addr).expect("connect to the server");
         stream
             .set_read_timeout(Some(Duration::from_secs(30)))
             .expect("set a read timeout");
         // HTTP/1.0: the server answers with a Content-Length and closes, so reading to the end
         // is the whole response (no chunked encoding to undo).
-        let mut request = format!("GET {path} HTTP/1.0\r\nHost: {}\r\n", self.addr);
+        let mut request = format!("{method_and_path} HTTP/1.0\r\nHost: {}\r\n", self.addr);
         for header in headers {
             request.push_str(header);
             request.push_str("\r\n");
         }
         request.push_str("\r\n");
+        request.push_str(body);
         stream
             .write_all(request.as_bytes())
             .expect("send the request");
         let mut raw = Vec::new();
         stream.read_to_end(&mut raw).expect("read the response");
         Response::parse(&String::from_utf8_lossy(&raw))
+    }
+}
+
+/// How a lesson's binary ended when it was expected not to start.
+pub struct Exit {
+    /// Whether it exited with a failure status.
+    pub failed: bool,
+    /// Everything it printed, standard output then standard error.
+    pub printed: String,
+}
+
+/// Starts `binary` in `current_dir` on a free port with the extra environment `env`, waits (up to
+/// a minute) for it to exit, and returns how. For launches that should be refused.
+pub fn launch_until_exit(binary: &str, current_dir: &Path, env: &[(&str, &str)]) -> Exit {
+    let mut child = Command::new(binary)
+        .current_dir(current_dir)
+        .env("ROCKET_ADDRESS", "127.0.0.1")
+        .env("ROCKET_PORT", free_port().to_string())
+        .env("ROCKET_CLI_COLORS", "false")
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("start {binary}: {e}"));
+    let deadline = Instant::now() + START_TIMEOUT;
+    while child.try_wait().expect("poll the process").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{binary} with {env:?}: still running after {START_TIMEOUT:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let output = child.wait_with_output().expect("collect the output");
+    Exit {
+        failed: !output.status.success(),
+        printed: format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ),
     }
 }
 
