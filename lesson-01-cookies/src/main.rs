@@ -29,7 +29,7 @@ fn home() -> Page {
 
 #[get("/login")]
 fn login_form() -> Page {
-    Page::render("login", form::Context::default())
+    Page::render("login", context! {})
 }
 
 // ANCHOR: login
@@ -63,7 +63,10 @@ fn login<'r>(
     jar: &CookieJar<'_>,
 ) -> Result<Redirect, (Status, Page)> {
     let Some(login) = &form.value else {
-        return Err((form.context.status(), Page::render("login", &form.context)));
+        return Err((
+            form.context.status(),
+            Page::render("login", context! { form: &form.context }),
+        ));
     };
     // `add` sets `Path=/` and `SameSite=Strict`, not `HttpOnly`: we ask for it, as Flask does.
     jar.add(Cookie::build((USER_COOKIE, login.nm.trim().to_owned())).http_only(true));

@@ -34,7 +34,7 @@ fn login_form(jar: &CookieJar<'_>) -> Result<Page, Redirect> {
     if jar.get_private(USER_COOKIE).is_some() {
         return Err(Redirect::to(uri!(show_user)));
     }
-    Ok(Page::render("login", form::Context::default()))
+    Ok(Page::render("login", context! {}))
 }
 // ANCHOR_END: login_form
 
@@ -69,7 +69,10 @@ fn login<'r>(
     jar: &CookieJar<'_>,
 ) -> Result<Redirect, (Status, Page)> {
     let Some(login) = &form.value else {
-        return Err((form.context.status(), Page::render("login", &form.context)));
+        return Err((
+            form.context.status(),
+            Page::render("login", context! { form: &form.context }),
+        ));
     };
     // Encrypted, `HttpOnly`; `expires(None)`: a browser-session cookie, not Rocket's one week.
     let cookie = Cookie::build((USER_COOKIE, login.nm.trim().to_owned())).expires(None);
