@@ -1,4 +1,5 @@
-use super::{rocket, MAX_NAME_CHARS};
+use super::rocket;
+use lesson_support::MAX_NAME_CHARS;
 use rocket::http::{ContentType, Cookie, Status};
 use rocket::local::blocking::{Client, LocalResponse};
 

@@ -5,7 +5,7 @@
 //! Chapter: docs/src/lesson-02.md.
 
 use lesson_support::Page;
-use rocket::form::{self, Contextual, Form, FromForm};
+use rocket::form::{Contextual, Form, FromForm};
 use rocket::fs::relative;
 use rocket::http::{Cookie, CookieJar, Status};
 use rocket::request::Request;
@@ -18,9 +18,6 @@ mod tests;
 
 /// Flask's `session["user"]`, in a private (encrypted) cookie of its own.
 const USER_COOKIE: &str = "user";
-
-/// Longest name accepted, in characters: the cookie stays far below browsers' 4096 bytes.
-const MAX_NAME_CHARS: usize = 50;
 
 #[get("/")]
 fn home() -> Page {
@@ -41,26 +38,8 @@ fn login_form(jar: &CookieJar<'_>) -> Result<Page, Redirect> {
 // ANCHOR: login
 #[derive(FromForm)]
 struct Login<'r> {
-    #[field(validate = name())]
+    #[field(validate = lesson_support::name())]
     nm: &'r str,
-}
-
-/// The rules for a name, each with the message the form shows when it is broken.
-fn name<'v>(typed: &str) -> form::Result<'v, ()> {
-    let name = typed.trim();
-    if name.is_empty() {
-        Err(form::Error::validation("Please type a name."))?;
-    }
-    if name.chars().count() > MAX_NAME_CHARS {
-        Err(form::Error::validation(format!(
-            "A name can have at most {MAX_NAME_CHARS} characters."
-        )))?;
-    }
-    if name.chars().any(char::is_control) {
-        let message = "A name cannot contain control characters such as tabs or line breaks.";
-        Err(form::Error::validation(message))?;
-    }
-    Ok(())
 }
 
 #[post("/login", data = "<form>")]

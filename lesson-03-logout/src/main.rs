@@ -30,9 +30,6 @@ const SESSION_COOKIES: [&str; 2] = [USER_COOKIE, COLOUR_COOKIE];
 
 const COLOURS: [&str; 6] = ["red", "orange", "yellow", "green", "blue", "purple"];
 
-/// Longest name accepted, in characters: the cookie stays far below browsers' 4096 bytes.
-const MAX_NAME_CHARS: usize = 50;
-
 #[get("/")]
 fn home(jar: &CookieJar<'_>) -> Page {
     Page::render("index", context! { colour: colour(jar) })
@@ -62,26 +59,8 @@ fn login_form(jar: &CookieJar<'_>, flash: Option<FlashMessage<'_>>) -> Result<Pa
 // ANCHOR: login
 #[derive(FromForm)]
 struct Login<'r> {
-    #[field(validate = name())]
+    #[field(validate = lesson_support::name())]
     nm: &'r str,
-}
-
-/// The rules for a name, each with the message the form shows when it is broken.
-fn name<'v>(typed: &str) -> form::Result<'v, ()> {
-    let name = typed.trim();
-    if name.is_empty() {
-        Err(form::Error::validation("Please type a name."))?;
-    }
-    if name.chars().count() > MAX_NAME_CHARS {
-        Err(form::Error::validation(format!(
-            "A name can have at most {MAX_NAME_CHARS} characters."
-        )))?;
-    }
-    if name.chars().any(char::is_control) {
-        let message = "A name cannot contain control characters such as tabs or line breaks.";
-        Err(form::Error::validation(message))?;
-    }
-    Ok(())
 }
 
 #[post("/login", data = "<form>")]

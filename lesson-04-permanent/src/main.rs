@@ -1,581 +1,260 @@
-//! Lesson 04: a permanent session, with a lifetime the server enforces.
+//! Lesson 04: a permanent session with a lifetime the server enforces, as Flask's
+//! `session.permanent = True` and `permanent_session_lifetime` (seeds 000 to 002).
 //!
-//! Flask steps: `session.permanent = True` and `app.permanent_session_lifetime =
-//! timedelta(minutes=5)` (seeds 000, 001 and 002). Rocket's encrypted cookie carries no timestamp,
-//! so the whole session now lives in ONE private cookie `session`: a small struct, serialised to
-//! JSON, that holds its own expiry. The server refuses the value once that time has passed,
-//! whatever the browser does. The lifetime comes from Rocket's configuration: `session_lifetime`,
-//! in seconds, default 300 (the seeds' five minutes).
-//!
-//! The login form's "Keep me signed in" box, ticked by default, chooses between a permanent
-//! session (a cookie with `Max-Age` and `Expires`, moved forward on every request as Flask does by
-//! default) and a browser-session cookie (gone when the browser closes, refused by the server after
-//! the lifetime all the same). Log out and "Forget me" work as in lesson 03.
-//!
-//! Run:  `cargo run -p lesson-04`, then open <http://127.0.0.1:8004>.
-//!       `ROCKET_SESSION_LIFETIME=30 cargo run -p lesson-04` gives sessions 30 seconds.
-//!
-//! Try:
-//! - Log in and read the user page: when the session expires and in how many seconds. Reload it:
-//!   the expiry moves forward.
-//! - Log in with the box unticked, wait out the lifetime, reload: logged out, although the browser
-//!   still sends the cookie.
-//! - Restart with a fixed key, `ROCKET_SECRET_KEY=$(openssl rand -base64 32)` (the same value each
-//!   time): you stay logged in. With another key you are logged out, without an error.
+//! Run: `cargo run -p lesson-04` (sessions of 30 s: `ROCKET_SESSION_LIFETIME=30 cargo run -p
+//! lesson-04`), then open <http://127.0.0.1:8004>. Chapter: docs/src/lesson-04.md.
 
 use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
+use lesson_support::Page;
 use rocket::fairing::AdHoc;
-use rocket::figment::providers::Serialized;
-use rocket::form::{Form, FromForm};
+use rocket::form::{Contextual, Form, FromForm};
 use rocket::fs::relative;
 use rocket::http::{Cookie, CookieJar, Status};
-use rocket::request::{FlashMessage, FromRequest, Outcome, Request};
-use rocket::response::{Flash, Redirect};
+use rocket::outcome::try_outcome;
+use rocket::request::{FromRequest, Outcome, Request};
+use rocket::response::Redirect;
 use rocket::time::{Duration, OffsetDateTime};
-use rocket::{get, launch, post, routes, uri, Build, Config, Rocket};
+use rocket::{get, launch, post, routes, uri, Build, Rocket, State};
 use rocket_dyn_templates::{context, Template};
 use serde::{Deserialize, Serialize};
 
 #[cfg(test)]
 mod tests;
 
-/// The one private cookie that holds the whole session, as Flask's cookie `session` does.
+/// One private cookie holds the whole session, as Flask's cookie `session` does.
 const SESSION_COOKIE: &str = "session";
 
-/// Longest name accepted, in characters. Even at four bytes a character the cookie stays far
-/// below the 4096 bytes browsers keep per cookie.
-const MAX_NAME_CHARS: usize = 50;
-
-/// The colours on offer. Anything else, however long or short, is refused.
-const COLOURS: [&str; 6] = ["red", "orange", "yellow", "green", "blue", "purple"];
-
-/// `session_lifetime` when the configuration does not set it: the seeds' five minutes. (Flask's
-/// own default for a permanent session is 31 days.)
-const DEFAULT_LIFETIME_SECONDS: i64 = 300;
-
-/// The longest `session_lifetime` accepted: 400 days. The draft revision of the cookie standard
-/// (RFC 6265bis) has browsers cut a longer cookie lifetime down to at most that, and Chrome and
-/// Firefox do: with a longer setting, browser and server would disagree about the expiry.
+/// Browsers cap a cookie's lifetime at 400 days (RFC 6265bis); a longer one would lie.
 const MAX_LIFETIME_SECONDS: i64 = 400 * 24 * 60 * 60;
 
 // ANCHOR: config
-/// This lesson's own setting, read from Rocket's configuration like `port` or `secret_key`:
-/// `session_lifetime = 30` in Rocket.toml, or `ROCKET_SESSION_LIFETIME=30` in the environment.
+/// `session_lifetime` in seconds, from Rocket.toml or `ROCKET_SESSION_LIFETIME`.
 #[derive(Deserialize)]
 struct SessionConfig {
-    #[serde(default)]
+    #[serde(default = "five_minutes")]
     session_lifetime: Lifetime,
 }
 
-/// How long a session lasts, in whole seconds: at least 1, at most `MAX_LIFETIME_SECONDS`.
-/// Any other value (0, negative, a fraction, text) fails to deserialise, and so stops the launch.
+/// A lifetime from 1 second to 400 days; any other value stops the launch.
 #[derive(Clone, Copy, Deserialize)]
 #[serde(try_from = "i64")]
-struct Lifetime {
-    seconds: i64,
-}
+struct Lifetime(TimeDelta);
 
 impl TryFrom<i64> for Lifetime {
     type Error = String;
 
-    fn try_from(seconds: i64) -> Result<Self, Self::Error> {
-        if (1..=MAX_LIFETIME_SECONDS).contains(&seconds) {
-            Ok(Lifetime { seconds })
-        } else {
-            Err(format!(
-                "session_lifetime must be a whole number of seconds from 1 to \
-                 {MAX_LIFETIME_SECONDS} (400 days), not {seconds}"
-            ))
+    fn try_from(seconds: i64) -> Result<Self, String> {
+        if !(1..=MAX_LIFETIME_SECONDS).contains(&seconds) {
+            return Err(format!(
+                "session_lifetime must be whole seconds from 1 to {MAX_LIFETIME_SECONDS} (400 days), not {seconds}"
+            ));
         }
+        Ok(Lifetime(TimeDelta::seconds(seconds)))
     }
+}
+
+/// The seeds' five minutes (Flask's own default is 31 days).
+fn five_minutes() -> Lifetime {
+    Lifetime(TimeDelta::minutes(5))
 }
 // ANCHOR_END: config
 
-impl Default for Lifetime {
-    fn default() -> Self {
-        Lifetime {
-            seconds: DEFAULT_LIFETIME_SECONDS,
-        }
-    }
-}
-
-impl Lifetime {
-    fn as_delta(self) -> TimeDelta {
-        TimeDelta::seconds(self.seconds)
-    }
-}
-
 // ANCHOR: session_data
-/// Everything the session holds: Flask's session dict, typed. It travels as JSON inside ONE
-/// private cookie, so the browser can neither read nor change any of it, the expiry included.
+/// Flask's session dict, typed, as JSON in one private cookie: unreadable and unchangeable.
 #[derive(Serialize, Deserialize)]
 struct SessionData {
-    /// Flask's `session["user"]`; `None` once logged out.
-    user: Option<String>,
-    /// Flask's `session["colour"]`; logging out keeps it (lesson 03).
-    colour: Option<String>,
+    user: String,
     /// Flask's `session.permanent`: the "Keep me signed in" box.
     permanent: bool,
-    /// From this instant on the server refuses the session. Rocket's encrypted value carries no
-    /// time of its own: without this field a copy of the cookie would be valid for as long as the
-    /// secret key stays the same.
+    /// The server refuses the session from then on: the encrypted value has no time of its own.
     expires: DateTime<Utc>,
 }
 // ANCHOR_END: session_data
 
-/// What became of the cookie `session` that a request carried.
-enum Found {
-    /// Decrypted, understood, and within its lifetime.
-    Valid(SessionData),
-    /// Decrypted and understood, but its time is up: refused.
-    Expired(SessionData),
-    /// Did not decrypt with this server's key (forged, changed, cut short, another key), or
-    /// decrypted to something that is not this lesson's session: ignored.
-    Unreadable,
+// ANCHOR: read
+/// The session the request carried: `None` without one, `Err` when it does not decrypt to one.
+fn read(jar: &CookieJar<'_>) -> Option<Result<SessionData, ()>> {
+    jar.get(SESSION_COOKIE)?;
+    let cookie = jar.get_private(SESSION_COOKIE);
+    Some(
+        cookie
+            .and_then(|cookie| serde_json::from_str(cookie.value()).ok())
+            .ok_or(()),
+    )
 }
 
-// ANCHOR: read
-/// Reads the cookie `session`, if the request carried one.
-fn read_session(jar: &CookieJar<'_>, now: DateTime<Utc>, lifetime: Lifetime) -> Option<Found> {
-    jar.get(SESSION_COOKIE)?;
-    let Some(cookie) = jar.get_private(SESSION_COOKIE) else {
-        return Some(Found::Unreadable);
-    };
-    let Ok(data) = serde_json::from_str::<SessionData>(cookie.value()) else {
-        return Some(Found::Unreadable);
-    };
-    // Refused once its expiry has passed, whether or not the browser still sends it. Refused too
-    // when it expires further ahead than the lifetime allows: after the lifetime is shortened,
-    // sessions issued before obey the new one at once, as they do in Flask (which checks the
-    // cookie's age against the current setting on every request).
-    if now < data.expires && data.expires <= now + lifetime.as_delta() {
-        Some(Found::Valid(data))
-    } else {
-        Some(Found::Expired(data))
+impl SessionData {
+    /// Not expired, and not claiming more time than the current lifetime (after it was cut).
+    fn is_current(&self, now: DateTime<Utc>, lifetime: Lifetime) -> bool {
+        now < self.expires && self.expires <= now + lifetime.0
     }
+}
+
+/// Now, in whole seconds like a cookie's `Expires`.
+fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(0)
 }
 // ANCHOR_END: read
 
-// ANCHOR: guard
-/// The session of the request being handled. A handler asks for it like any request guard
-/// (`session: Session<'_>`), reads it with `user()` and `colour()`, and changes it with
-/// `log_in`, `set_colour`, `log_out` and `clear`; each change writes the cookie.
-struct Session<'r> {
-    jar: &'r CookieJar<'r>,
-    lifetime: Lifetime,
-    /// This request's time, in whole seconds like the cookie's `Expires`.
-    now: DateTime<Utc>,
-    /// `None`: no session, or one that was refused.
-    data: Option<SessionData>,
+// ANCHOR: write
+/// Writes the session with a fresh expiry: permanent with both `Max-Age` and `Expires` (with
+/// `Max-Age` alone Rocket adds a one-week `Expires`), else a browser-session cookie.
+fn write(jar: &CookieJar<'_>, data: &mut SessionData, lifetime: Lifetime) {
+    data.expires = now() + lifetime.0;
+    let json = serde_json::to_string(data).expect("strings, a bool and a date serialise");
+    let cookie = Cookie::build((SESSION_COOKIE, json));
+    let cookie = match OffsetDateTime::from_unix_timestamp(data.expires.timestamp()) {
+        Ok(expires) if data.permanent => cookie
+            .max_age(Duration::seconds(lifetime.0.num_seconds()))
+            .expires(expires),
+        _ => cookie.expires(None),
+    };
+    jar.add_private(cookie);
 }
+// ANCHOR_END: write
+
+// ANCHOR: guard
+/// A logged-in user: a session cookie that decrypts and whose time is not up.
+struct User(SessionData);
 
 #[rocket::async_trait]
-impl<'r> FromRequest<'r> for Session<'r> {
-    type Error = &'static str;
+impl<'r> FromRequest<'r> for User {
+    type Error = ();
 
-    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, Self::Error> {
-        let Some(config) = request.rocket().state::<SessionConfig>() else {
-            let missing = "no session_lifetime: attach AdHoc::config::<SessionConfig>()";
-            return Outcome::Error((Status::InternalServerError, missing));
-        };
-        let jar = request.cookies();
-        let now = Utc::now().trunc_subsecs(0);
-        let data = match read_session(jar, now, config.session_lifetime) {
-            Some(Found::Valid(data)) => Some(data),
-            // No cookie, an expired one or an unreadable one: no session. The cookie is ignored,
-            // not deleted, as Flask ignores an expired session cookie.
-            _ => None,
-        };
-        let mut session = Session {
-            jar,
-            lifetime: config.session_lifetime,
-            now,
-            data,
-        };
-        // Sliding expiry, like Flask's default `SESSION_REFRESH_EACH_REQUEST`: a permanent session
-        // goes back to the browser on every request with a fresh expiry, so the lifetime counts
-        // from the last request, not from the login. A browser-session one is written only when
-        // it changes (and so its expiry moves only then), as in Flask.
-        if session.is_permanent() {
-            session.save();
+    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ()> {
+        let config = try_outcome!(request.guard::<&State<SessionConfig>>().await);
+        let lifetime = config.session_lifetime;
+        match read(request.cookies()) {
+            Some(Ok(mut data)) if data.is_current(now(), lifetime) => {
+                // Flask's `SESSION_REFRESH_EACH_REQUEST`: a permanent session slides forward.
+                if data.permanent {
+                    write(request.cookies(), &mut data, lifetime);
+                }
+                Outcome::Success(User(data))
+            }
+            // No cookie, an expired one or an unreadable one: not logged in, cookie ignored.
+            _ => Outcome::Forward(Status::Unauthorized),
         }
-        Outcome::Success(session)
     }
 }
 // ANCHOR_END: guard
 
-// ANCHOR: session_api
-impl Session<'_> {
-    fn user(&self) -> Option<&str> {
-        self.data.as_ref()?.user.as_deref()
-    }
-
-    fn colour(&self) -> Option<&str> {
-        self.data.as_ref()?.colour.as_deref()
-    }
-
-    fn is_permanent(&self) -> bool {
-        self.data.as_ref().is_some_and(|data| data.permanent)
-    }
-
-    /// Flask: `session.permanent = permanent` and `session["user"] = name`. A colour chosen
-    /// before is kept.
-    fn log_in(&mut self, name: String, permanent: bool) {
-        let colour = self.data.take().and_then(|data| data.colour);
-        self.data = Some(SessionData {
-            user: Some(name),
-            colour,
-            permanent,
-            expires: self.now,
-        });
-        self.save();
-    }
-
-    /// Flask: `session["colour"] = colour`, for a logged-in user.
-    fn set_colour(&mut self, colour: &str) {
-        if let Some(data) = &mut self.data {
-            data.colour = Some(colour.to_owned());
-            self.save();
-        }
-    }
-
-    /// Flask: `session.pop("user", None)`. Returns the name removed; without one, writes nothing.
-    fn log_out(&mut self) -> Option<String> {
-        let name = self.data.as_mut()?.user.take()?;
-        self.save();
-        Some(name)
-    }
-
-    /// Flask: `session.clear()`. Deletes the cookie, whatever it held (even an expired or
-    /// unreadable one). Returns whether the request carried one.
-    fn clear(&mut self) -> bool {
-        self.data = None;
-        let carried = self.jar.get(SESSION_COOKIE).is_some();
-        // `remove_private` sends the removal only if the request carried the cookie.
-        self.jar.remove_private(SESSION_COOKIE);
-        carried
-    }
-
-    /// Writes the session into its cookie with a fresh expiry, or deletes the cookie once the
-    /// session holds nothing (Flask deletes an emptied session's cookie too).
-    fn save(&mut self) {
-        let Some(data) = self
-            .data
-            .as_mut()
-            .filter(|data| data.user.is_some() || data.colour.is_some())
-        else {
-            self.data = None;
-            self.jar.remove_private(SESSION_COOKIE);
-            return;
-        };
-        data.expires = self.now + self.lifetime.as_delta();
-        let json = serde_json::to_string(data).expect("strings, a bool and a date serialise");
-        let cookie = Cookie::build((SESSION_COOKIE, json));
-        let cookie = if data.permanent {
-            // Both attributes, the same instant. With `max_age` alone, `add_private` would still
-            // add `Expires` one week ahead; browsers obey `Max-Age`, and the few that only know
-            // `Expires` would keep the cookie for a week.
-            let expires = OffsetDateTime::from_unix_timestamp(data.expires.timestamp())
-                .expect("at most 400 days from now");
-            cookie
-                .max_age(Duration::seconds(self.lifetime.seconds))
-                .expires(expires)
-        } else {
-            // A browser-session cookie, no `Expires` nor `Max-Age`: gone when the browser closes.
-            // The expiry inside still limits it on the server.
-            cookie.expires(None)
-        };
-        self.jar.add_private(cookie);
-    }
-}
-// ANCHOR_END: session_api
-
 #[get("/")]
-fn home(session: Session<'_>) -> Template {
-    Template::render(
-        "index",
-        context! { colour: session.colour(), sent: what_the_browser_sent(&session) },
-    )
+fn home() -> Page {
+    Page::render("index", context! {})
 }
 
 // ANCHOR: login_form
 #[get("/login")]
-fn login_form(session: Session<'_>, flash: Option<FlashMessage<'_>>) -> Result<Template, Redirect> {
+fn login_form(user: Option<User>) -> Result<Page, Redirect> {
     // Flask: `if "user" in session: return redirect(url_for("user"))`.
-    if session.user().is_some() {
+    if user.is_some() {
         return Err(Redirect::to(uri!(show_user)));
     }
-    // A one-time message left by `logout` or `forget`. The guard is an `Option` because a bare
-    // `FlashMessage` fails the request with 400 when there is none. Reading the message makes
-    // Rocket delete the `_flash` cookie in this response, so a reload no longer shows it.
-    let message = flash.map(|flash| flash.message().to_owned());
-    Ok(Template::render(
-        "login",
-        context! {
-            message,
-            remember: true,
-            colour: session.colour(),
-            sent: what_the_browser_sent(&session),
-        },
-    ))
+    Ok(Page::render("login", context! { remember: true }))
 }
 // ANCHOR_END: login_form
 
-/// The login form. `nm` is optional here so that a form without it gets a message, not an error
-/// page. A checkbox is sent (as `remember=on`) only when ticked, so its presence is the answer.
+// ANCHOR: login
 #[derive(FromForm)]
-struct Login {
-    nm: Option<String>,
-    remember: Option<String>,
+struct Login<'r> {
+    #[field(validate = lesson_support::name())]
+    nm: &'r str,
+    /// A ticked checkbox sends `remember=on`; an unticked one sends nothing: `false`.
+    remember: bool,
 }
 
-// ANCHOR: login
 #[post("/login", data = "<form>")]
-fn login(form: Form<Login>, mut session: Session<'_>) -> Result<Redirect, (Status, Template)> {
-    let remember = form.remember.is_some();
-    let name = match check_name(form.nm.as_deref()) {
-        Ok(name) => name,
-        Err(message) => {
-            let page = context! {
-                error: message,
-                typed: form.nm.as_deref(),
-                remember,
-                colour: session.colour(),
-                sent: what_the_browser_sent(&session),
-            };
-            return Err((Status::UnprocessableEntity, Template::render("login", page)));
-        }
+fn login<'r>(
+    form: Form<Contextual<'r, Login<'r>>>,
+    jar: &CookieJar<'_>,
+    config: &State<SessionConfig>,
+) -> Result<Redirect, (Status, Page)> {
+    let Some(login) = &form.value else {
+        let remember = form.context.field_value("remember").is_some();
+        let page = Page::render("login", context! { form: &form.context, remember });
+        return Err((form.context.status(), page));
     };
-    session.log_in(name, remember);
+    // Flask: `session.permanent = remember` and `session["user"] = name`.
+    let mut data = SessionData {
+        user: login.nm.trim().to_owned(),
+        permanent: login.remember,
+        expires: now(),
+    };
+    write(jar, &mut data, config.session_lifetime);
     Ok(Redirect::to(uri!(show_user)))
 }
 // ANCHOR_END: login
 
-// ANCHOR: check_name
-/// The name as typed, trimmed, or the message the form shows instead.
-fn check_name(typed: Option<&str>) -> Result<String, String> {
-    let Some(typed) = typed else {
-        return Err("The form sent no name (the field `nm` was missing).".to_owned());
-    };
-    let name = typed.trim();
-    if name.is_empty() {
-        return Err("Please type a name.".to_owned());
-    }
-    if name.chars().count() > MAX_NAME_CHARS {
-        return Err(format!(
-            "A name can have at most {MAX_NAME_CHARS} characters."
-        ));
-    }
-    if name.chars().any(char::is_control) {
-        return Err(
-            "A name cannot contain control characters such as tabs or line breaks.".to_owned(),
-        );
-    }
-    Ok(name.to_owned())
-}
-// ANCHOR_END: check_name
-
 // ANCHOR: user
 #[get("/user")]
-fn show_user(session: Session<'_>) -> Result<Template, Redirect> {
-    if session.user().is_none() {
-        return Err(Redirect::to(uri!(login_form)));
-    }
-    Ok(user_page(&session, None))
-}
-// ANCHOR_END: user
-
-/// The user page: the name, the colour form (with a message after a refused choice), and when
-/// the session expires.
-fn user_page(session: &Session<'_>, error: Option<&str>) -> Template {
-    let expires = session.data.as_ref().map(|data| data.expires);
-    Template::render(
+fn show_user(user: User) -> Page {
+    let User(session) = user;
+    Page::render(
         "user",
         context! {
-            name: session.user(),
-            error,
-            colour: session.colour(),
-            colours: COLOURS,
-            permanent: session.is_permanent(),
-            expires_at: expires.map(|at| at.format("%Y-%m-%d %H:%M:%S UTC").to_string()),
-            seconds_left: expires.map(|at| (at - session.now).num_seconds()),
-            sent: what_the_browser_sent(session),
+            name: &session.user,
+            permanent: session.permanent,
+            expires_at: session.expires.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+            seconds_left: (session.expires - now()).num_seconds(),
         },
     )
 }
 
-/// The colour form. `colour` is optional so that a form without it gets a message.
-#[derive(FromForm)]
-struct ColourChoice {
-    colour: Option<String>,
+#[get("/user", rank = 2)]
+fn not_logged_in() -> Redirect {
+    Redirect::to(uri!(login_form))
 }
-
-// ANCHOR: colour
-#[post("/colour", data = "<form>")]
-fn choose_colour(
-    form: Form<ColourChoice>,
-    mut session: Session<'_>,
-) -> Result<Redirect, (Status, Template)> {
-    // Only a logged-in user picks a colour; anyone else is sent to log in, and nothing is stored.
-    if session.user().is_none() {
-        return Ok(Redirect::to(uri!(login_form)));
-    }
-    match check_colour(form.colour.as_deref()) {
-        Ok(colour) => {
-            session.set_colour(colour);
-            Ok(Redirect::to(uri!(show_user)))
-        }
-        Err(message) => Err((
-            Status::UnprocessableEntity,
-            user_page(&session, Some(message)),
-        )),
-    }
-}
-// ANCHOR_END: colour
-
-/// The colour as chosen, if it is one of `COLOURS`, or the message the form shows instead.
-fn check_colour(chosen: Option<&str>) -> Result<&'static str, &'static str> {
-    match chosen {
-        None => Err("The form sent no colour (the field `colour` was missing)."),
-        Some("") => Err("Please choose a colour."),
-        Some(chosen) => COLOURS
-            .into_iter()
-            .find(|colour| *colour == chosen)
-            .ok_or("Please choose one of the colours on offer."),
-    }
-}
+// ANCHOR_END: user
 
 // ANCHOR: logout
 #[get("/logout")]
-fn logout(mut session: Session<'_>) -> Result<Flash<Redirect>, Redirect> {
-    let to_login = Redirect::to(uri!(login_form));
-    // Removes the user and keeps the colour, inside the one cookie.
-    match session.log_out() {
-        // `Flash` stores the message in a cookie `_flash` that is NOT encrypted (and not
-        // HttpOnly): for up to five minutes the browser holds "You have been logged out, Tim." in
-        // plain text. Put nothing in a flash message that the user may not read.
-        Some(name) => Ok(Flash::success(
-            to_login,
-            format!("You have been logged out, {name}."),
-        )),
-        // Not logged in: just the redirect, and no message.
-        None => Err(to_login),
-    }
+fn logout(jar: &CookieJar<'_>) -> Redirect {
+    // Flask: `session.pop("user", None)` leaves the session empty, so its cookie is deleted.
+    jar.remove_private(SESSION_COOKIE);
+    Redirect::to(uri!(login_form))
 }
 // ANCHOR_END: logout
 
-// ANCHOR: forget
-#[post("/forget")]
-fn forget(mut session: Session<'_>) -> Result<Flash<Redirect>, Redirect> {
-    let to_login = Redirect::to(uri!(login_form));
-    // One cookie holds the whole session now, so clearing it is deleting that cookie.
-    if session.clear() {
-        Ok(Flash::success(
-            to_login,
-            "Your name and colour are forgotten.",
-        ))
-    } else {
-        Err(to_login)
-    }
-}
-// ANCHOR_END: forget
-
-/// One line of the "what your browser sent" panel.
-#[derive(Serialize)]
-struct SentCookie {
-    name: String,
-    value: String,
-    meaning: String,
-}
-
 // ANCHOR: panel
-/// Every cookie this request carried, and what the server made of it.
-fn what_the_browser_sent(session: &Session<'_>) -> Vec<SentCookie> {
-    let jar = session.jar;
-    let mut sent: Vec<SentCookie> = jar
-        .iter()
-        .map(|cookie| SentCookie {
-            name: cookie.name().to_owned(),
-            value: shorten(cookie.value()),
-            meaning: match cookie.name() {
-                SESSION_COOKIE => describe_session(session),
-                "_flash" => "Rocket's one-time message, in plain text (not encrypted): \
-                    deleted by the response of the page that shows it."
-                    .to_owned(),
-                _ => "Not used by this lesson.".to_owned(),
-            },
-        })
-        .collect();
-    sent.sort_by(|a, b| a.name.cmp(&b.name));
-    sent
-}
-
-/// What the server made of the cookie `session`, in words.
-fn describe_session(session: &Session<'_>) -> String {
+fn explain(request: &Request<'_>, cookie: &Cookie<'static>) -> Option<String> {
+    if cookie.name() != SESSION_COOKIE {
+        return None;
+    }
+    let lifetime = request.rocket().state::<SessionConfig>()?.session_lifetime;
+    let now = now();
     let json = |data: &SessionData| serde_json::to_string(data).unwrap_or_default();
-    match read_session(session.jar, session.now, session.lifetime) {
-        Some(Found::Valid(data)) => format!(
+    Some(match read(request.cookies())? {
+        Ok(data) if data.is_current(now, lifetime) => format!(
             "Decrypted with this server's key: {}. Accepted for {} more seconds.",
             json(&data),
-            (data.expires - session.now).num_seconds()
+            (data.expires - now).num_seconds()
         ),
-        Some(Found::Expired(data)) if data.expires <= session.now => format!(
-            "Decrypted with this server's key: {}. Its time is up, so the server refuses it: \
-             you are not logged in.",
-            json(&data)
-        ),
-        Some(Found::Expired(data)) => format!(
-            "Decrypted with this server's key: {}. It claims more time than the lifetime of {} \
-             seconds allows, so the server refuses it: you are not logged in.",
+        Ok(data) => format!(
+            "Decrypted with this server's key: {}. Its time is up (or it claims more than the \
+             lifetime of {} seconds), so the server refuses it: you are not logged in.",
             json(&data),
-            session.lifetime.seconds
+            lifetime.0.num_seconds()
         ),
-        Some(Found::Unreadable) | None => "Could not be read with this server's key (forged, \
-            changed, cut short, made with another key, or not this lesson's session): ignored, \
-            you are not logged in."
+        Err(()) => "Could not be read with this server's key (forged, changed, cut short, made \
+            with another key, or not this lesson's session): ignored, you are not logged in."
             .to_owned(),
-    }
+    })
 }
 // ANCHOR_END: panel
-
-/// A long value cut to its first 40 characters, so the panel stays readable.
-fn shorten(value: &str) -> String {
-    const SHOWN: usize = 40;
-    match value.char_indices().nth(SHOWN) {
-        Some((end, _)) => format!("{}…", &value[..end]),
-        None => value.to_owned(),
-    }
-}
 
 // ANCHOR: rocket
 #[launch]
 fn rocket() -> Rocket<Build> {
-    // No secret key is set here. The debug profile generates a random one at each launch (and
-    // warns), so a restart logs everyone out; any other profile refuses to launch without
-    // `ROCKET_SECRET_KEY` or `secret_key` in Rocket.toml.
-    //
-    // `Serialized::default` only fills gaps: ROCKET_PORT, ROCKET_ADDRESS and Rocket.toml still win.
-    // The template directory is made absolute because `cargo run -p lesson-04` keeps the shell's
-    // current directory, and Rocket would otherwise look for `templates/` there.
-    let figment = Config::figment()
-        .merge(Serialized::default("port", 8004))
-        .merge(Serialized::default("template_dir", relative!("templates")));
-    rocket::custom(figment)
+    // No secret key here: debug builds make a random one per launch, release builds refuse to start.
+    rocket::custom(lesson_support::figment(8004, relative!("templates")))
         .attach(Template::fairing())
-        // Reads `session_lifetime` when the app launches. A bad value stops the launch with a
-        // message naming the setting and where it came from (Rocket.toml or the environment).
+        .attach(lesson_support::explain(explain))
+        // Reads `session_lifetime` at launch; a bad value stops it, naming where it came from.
         .attach(AdHoc::config::<SessionConfig>())
         .mount(
             "/",
-            routes![
-                home,
-                login_form,
-                login,
-                show_user,
-                choose_colour,
-                logout,
-                forget
-            ],
+            routes![home, login_form, login, show_user, not_logged_in, logout],
         )
 }
 // ANCHOR_END: rocket

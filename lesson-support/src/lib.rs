@@ -2,12 +2,14 @@
 //!
 //! - [`Page`]: renders a lesson's template with the "what your browser sent" panel beside the
 //!   page's own values. The lesson says what its cookies mean with [`explain`].
+//! - [`name`]: the rules for a name typed into a login form (`#[field(validate = name())]`).
 //! - [`figment`]: the lesson's port and template directory as defaults that Rocket.toml and
 //!   `ROCKET_*` variables override.
 
 use rocket::fairing::AdHoc;
 use rocket::figment::providers::{Env, Format, Serialized, Toml};
 use rocket::figment::{Figment, Profile};
+use rocket::form;
 use rocket::http::{Cookie, Status};
 use rocket::request::Request;
 use rocket::response::{self, Responder};
@@ -58,6 +60,16 @@ impl Page {
             values: serde_json::to_value(values),
         }
     }
+
+    /// The same page with one more value, `key`, for every template that extends it.
+    pub fn with(mut self, key: &str, value: impl Serialize) -> Page {
+        if let (Ok(serde_json::Value::Object(values)), Ok(value)) =
+            (&mut self.values, serde_json::to_value(value))
+        {
+            values.insert(key.to_owned(), value);
+        }
+        self
+    }
 }
 
 /// One row of the panel.
@@ -99,3 +111,27 @@ fn shorten(value: &str) -> String {
         None => value.to_owned(),
     }
 }
+
+/// Longest name accepted, in characters: a cookie holding it stays far below browsers' 4096 bytes.
+pub const MAX_NAME_CHARS: usize = 50;
+
+// ANCHOR: name
+/// The rules for a name, each with the message the form shows when it is broken: trimmed, it is
+/// not empty, at most `MAX_NAME_CHARS` long, and holds no control characters.
+pub fn name<'v>(typed: &str) -> form::Result<'v, ()> {
+    let name = typed.trim();
+    if name.is_empty() {
+        Err(form::Error::validation("Please type a name."))?;
+    }
+    if name.chars().count() > MAX_NAME_CHARS {
+        Err(form::Error::validation(format!(
+            "A name can have at most {MAX_NAME_CHARS} characters."
+        )))?;
+    }
+    if name.chars().any(char::is_control) {
+        let message = "A name cannot contain control characters such as tabs or line breaks.";
+        Err(form::Error::validation(message))?;
+    }
+    Ok(())
+}
+// ANCHOR_END: name
