@@ -17,6 +17,7 @@ use rocket::time::{Duration, OffsetDateTime};
 use rocket::{get, launch, post, routes, uri, Build, Rocket, State};
 use rocket_dyn_templates::{context, Template};
 use serde::{Deserialize, Serialize};
+use std::num::NonZeroU32;
 
 #[cfg(test)]
 mod tests;
@@ -24,38 +25,24 @@ mod tests;
 /// One private cookie holds the whole session, as Flask's cookie `session` does.
 const SESSION_COOKIE: &str = "session";
 
-/// Browsers cap a cookie's lifetime at 400 days (RFC 6265bis); a longer one would lie.
-const MAX_LIFETIME_SECONDS: i64 = 400 * 24 * 60 * 60;
-
 // ANCHOR: config
-/// `session_lifetime` in seconds, from Rocket.toml or `ROCKET_SESSION_LIFETIME`.
+/// `session_lifetime`, in seconds, from Rocket.toml or `ROCKET_SESSION_LIFETIME`. Zero, a
+/// negative number or text stops the launch with Rocket's message, naming where it came from.
 #[derive(Deserialize)]
 struct SessionConfig {
     #[serde(default = "five_minutes")]
-    session_lifetime: Lifetime,
-}
-
-/// A lifetime from 1 second to 400 days; any other value stops the launch.
-#[derive(Clone, Copy, Deserialize)]
-#[serde(try_from = "i64")]
-struct Lifetime(TimeDelta);
-
-impl TryFrom<i64> for Lifetime {
-    type Error = String;
-
-    fn try_from(seconds: i64) -> Result<Self, String> {
-        if !(1..=MAX_LIFETIME_SECONDS).contains(&seconds) {
-            return Err(format!(
-                "session_lifetime must be whole seconds from 1 to {MAX_LIFETIME_SECONDS} (400 days), not {seconds}"
-            ));
-        }
-        Ok(Lifetime(TimeDelta::seconds(seconds)))
-    }
+    session_lifetime: NonZeroU32,
 }
 
 /// The seeds' five minutes (Flask's own default is 31 days).
-fn five_minutes() -> Lifetime {
-    Lifetime(TimeDelta::minutes(5))
+fn five_minutes() -> NonZeroU32 {
+    NonZeroU32::new(300).expect("300 is not zero")
+}
+
+impl SessionConfig {
+    fn lifetime(&self) -> TimeDelta {
+        TimeDelta::seconds(self.session_lifetime.get().into())
+    }
 }
 // ANCHOR_END: config
 
@@ -92,8 +79,8 @@ fn read(jar: &CookieJar<'_>) -> Option<Result<SessionData, ()>> {
 
 impl SessionData {
     /// Not expired, and not claiming more time than the current lifetime (after it was cut).
-    fn is_current(&self, now: DateTime<Utc>, lifetime: Lifetime) -> bool {
-        now < self.expires && self.expires <= now + lifetime.0
+    fn is_current(&self, now: DateTime<Utc>, lifetime: TimeDelta) -> bool {
+        now < self.expires && self.expires <= now + lifetime
     }
 }
 
@@ -106,13 +93,13 @@ fn now() -> DateTime<Utc> {
 // ANCHOR: write
 /// Writes the session with a fresh expiry: permanent with both `Max-Age` and `Expires` (with
 /// `Max-Age` alone Rocket adds a one-week `Expires`), else a browser-session cookie.
-fn write(jar: &CookieJar<'_>, data: &mut SessionData, lifetime: Lifetime) {
-    data.expires = now() + lifetime.0;
+fn write(jar: &CookieJar<'_>, data: &mut SessionData, lifetime: TimeDelta) {
+    data.expires = now() + lifetime;
     let json = serde_json::to_string(data).expect("strings, a bool and a date serialise");
     let cookie = Cookie::build((SESSION_COOKIE, json));
     let cookie = match OffsetDateTime::from_unix_timestamp(data.expires.timestamp()) {
         Ok(expires) if data.permanent => cookie
-            .max_age(Duration::seconds(lifetime.0.num_seconds()))
+            .max_age(Duration::seconds(lifetime.num_seconds()))
             .expires(expires),
         _ => cookie.expires(None),
     };
@@ -129,8 +116,7 @@ impl<'r> FromRequest<'r> for User {
     type Error = ();
 
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ()> {
-        let config = try_outcome!(request.guard::<&State<SessionConfig>>().await);
-        let lifetime = config.session_lifetime;
+        let lifetime = try_outcome!(request.guard::<&State<SessionConfig>>().await).lifetime();
         match read(request.cookies()) {
             Some(Ok(mut data)) if data.is_current(now(), lifetime) => {
                 // Flask's `SESSION_REFRESH_EACH_REQUEST`: a permanent session slides forward.
@@ -222,7 +208,7 @@ fn login<'r>(
         permanent: login.remember,
         expires: now(),
     };
-    write(jar, &mut data, config.session_lifetime);
+    write(jar, &mut data, config.lifetime());
     Ok(Redirect::to(uri!(show_user)))
 }
 // ANCHOR_END: login
@@ -259,7 +245,7 @@ fn explain(request: &Request<'_>, cookie: &Cookie<'static>) -> Option<String> {
     if cookie.name() != SESSION_COOKIE {
         return None;
     }
-    let lifetime = request.rocket().state::<SessionConfig>()?.session_lifetime;
+    let lifetime = request.rocket().state::<SessionConfig>()?.lifetime();
     let now = now();
     let json = |data: &SessionData| serde_json::to_string(data).unwrap_or_default();
     Some(match read(request.cookies())? {
@@ -272,7 +258,7 @@ fn explain(request: &Request<'_>, cookie: &Cookie<'static>) -> Option<String> {
             "Decrypted with this server's key: {}. Its time is up (or it claims more than the \
              lifetime of {} seconds), so the server refuses it: you are not logged in.",
             json(&data),
-            lifetime.0.num_seconds()
+            lifetime.num_seconds()
         ),
         Err(()) => "Could not be read with this server's key (forged, changed, cut short, made \
             with another key, or not this lesson's session): ignored, you are not logged in."
