@@ -1,4 +1,5 @@
-use super::{rocket, MAX_NAME_CHARS, USER_COOKIE};
+use super::{rocket, USER_COOKIE};
+use lesson_support::MAX_NAME_CHARS;
 use rocket::http::{ContentType, Cookie, CookieJar, Status};
 use rocket::local::blocking::{Client, LocalResponse};
 use rocket::response::Redirect;
