@@ -24,8 +24,8 @@ fn dir_with(toml: &str) -> PathBuf {
         std::process::id(),
         free_port()
     ));
-    fs::create_dir_all(&dir).unwrap();
-    fs::write(dir.join("Rocket.toml"), toml).unwrap();
+    fs::create_dir_all(&dir).expect("a temporary directory");
+    fs::write(dir.join("Rocket.toml"), toml).expect("write Rocket.toml");
     dir
 }
 
