@@ -7,6 +7,8 @@
 //! - `tests/transcripts.rs` (needs the real `curl`, so `#[ignore]`d): every curl transcript under
 //!   `docs/src/transcripts/lesson-0N/` is what the lesson's real binary answers now.
 //!   `UPDATE_TRANSCRIPTS=1` rewrites them.
+//! - `tests/flask_cookie.rs` (needs `python3`, so `#[ignore]`d): the Flask-cookie decoder shown in
+//!   `docs/src/corrections.md` prints what the book says it prints.
 //!
 //! How to write chapters and transcripts: `docs/CONTRIBUTING.md`.
 
