@@ -4,8 +4,11 @@
 //! - `tests/book.rs`: every lesson has a chapter listed in `docs/src/SUMMARY.md`, every
 //!   `{{#include …}}` in the book names an existing file and anchor, Rust code in the book is only
 //!   included, and every transcript is shown by a chapter.
-//! - `tests/transcripts.rs`: every curl transcript under `docs/src/transcripts/lesson-0N/` is what
-//!   the lesson's real binary answers now. `UPDATE_TRANSCRIPTS=1` rewrites them.
+//! - `tests/transcripts.rs` (needs the real `curl`, so `#[ignore]`d): every curl transcript under
+//!   `docs/src/transcripts/lesson-0N/` is what the lesson's real binary answers now.
+//!   `UPDATE_TRANSCRIPTS=1` rewrites them.
+//! - `tests/flask_cookie.rs` (needs `python3`, so `#[ignore]`d): the Flask-cookie decoder shown in
+//!   `docs/src/corrections.md` prints what the book says it prints.
 //!
 //! How to write chapters and transcripts: `docs/CONTRIBUTING.md`.
 
@@ -13,8 +16,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 pub mod book;
-pub mod curl;
 pub mod diff;
+pub mod transcript;
 
 /// A lesson of the course: directory `lesson-0N-topic`, package `lesson-0N`, port `800N`,
 /// chapter `docs/src/lesson-0N.md`.

@@ -1,9 +1,9 @@
 //! Every curl transcript in the book is what the lesson answers now. Each file under
-//! `docs/src/transcripts/lesson-0N/` is replayed against a fresh process of the lesson's real
-//! binary (built by `cargo test --workspace`, or `cargo build -p lesson-0N`), and the output is
-//! compared with the file. `UPDATE_TRANSCRIPTS=1` rewrites the files instead.
+//! `docs/src/transcripts/lesson-0N/` is replayed with the real `curl` against a fresh process of the
+//! lesson's real binary (built by `cargo test --workspace`, or `cargo build -p lesson-0N`), and the
+//! output is compared with the file. `UPDATE_TRANSCRIPTS=1` rewrites the files instead.
 
-use course_check::curl::{self, Jars};
+use course_check::transcript::{self, commands};
 use course_check::{diff, files_under, lessons, read, workspace_root, Lesson};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -74,24 +74,36 @@ fn dependencies(dep_info: &str) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Replays `transcript` against a fresh process of the lesson and returns the transcript as the
-/// lesson answers it now.
+/// A fresh empty directory for one replay's cookie jars, removed when dropped.
+struct ScratchDir(PathBuf);
+
+impl ScratchDir {
+    fn new(name: &str) -> ScratchDir {
+        let dir = std::env::temp_dir().join(format!(
+            "course-check-{}-{name}-{:?}",
+            std::process::id(),
+            SystemTime::now()
+        ));
+        fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("create {}: {e}", dir.display()));
+        ScratchDir(dir)
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Replays `transcript` with the real curl, in a fresh directory, against a fresh process of the
+/// lesson on a free port, and returns the transcript as the lesson answers it now.
 fn record(lesson: &Lesson, binary: &Path, transcript: &str) -> Result<String, String> {
-    let commands = curl::commands(transcript);
-    if commands.is_empty() {
+    let lines = commands(transcript);
+    if lines.is_empty() {
         return Err("no `$ curl …` command lines".to_owned());
     }
-    let parsed = commands
-        .iter()
-        .map(|line| curl::parse(line))
-        .collect::<Result<Vec<_>, _>>()?;
-    if let Some(other) = parsed.iter().find(|command| command.port != lesson.port()) {
-        return Err(format!(
-            "port {} in a transcript of {}, which listens on {}",
-            other.port,
-            lesson.package,
-            lesson.port()
-        ));
+    for line in &lines {
+        transcript::check(line, lesson.port())?;
     }
     let server = Server::start(
         binary.to_str().expect("a UTF-8 path"),
@@ -99,26 +111,27 @@ fn record(lesson: &Lesson, binary: &Path, transcript: &str) -> Result<String, St
         free_port(),
         &[],
     );
-    let mut jars = Jars::new();
-    let answers: Vec<String> = commands
-        .iter()
-        .zip(&parsed)
-        .map(|(line, command)| {
-            // curl ends the headers with a blank line; the one between commands is enough.
-            let output = curl::run(command, server.port(), &mut jars);
-            let output = output.trim_end_matches('\n');
-            if output.is_empty() {
-                format!("$ {line}\n")
-            } else {
-                format!("$ {line}\n{output}\n")
-            }
-        })
-        .collect();
+    let jars = ScratchDir::new(&lesson.package);
+    let mut answers = Vec::new();
+    for line in lines {
+        let output = transcript::run(line, lesson.port(), server.port(), &jars.0)?;
+        // curl ends the headers with a blank line; the one between commands is enough.
+        let output = output.trim_end_matches('\n');
+        answers.push(if output.is_empty() {
+            format!("$ {line}\n")
+        } else {
+            format!("$ {line}\n{output}\n")
+        });
+    }
     Ok(answers.join("\n"))
 }
 
 #[test]
+#[ignore = "needs curl: see README"]
 fn transcripts_match_what_the_lessons_answer_now() {
+    if let Err(missing) = transcript::curl_is_installed() {
+        panic!("{missing}");
+    }
     let update = std::env::var_os(UPDATE).is_some();
     let root = workspace_root();
     let transcripts_dir = root.join("docs/src/transcripts");
@@ -172,7 +185,7 @@ fn transcripts_match_what_the_lessons_answer_now() {
     assert!(
         problems.is_empty(),
         "{}\nIf the lesson's new answers are right, record them with:\n  \
-         {UPDATE}=1 cargo test -p course-check --test transcripts",
+         {UPDATE}=1 cargo test -p course-check --test transcripts -- --ignored",
         problems.join("\n\n")
     );
     assert!(

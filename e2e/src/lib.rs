@@ -1,8 +1,8 @@
 //! End-to-end tests of the lessons: each lesson's real binary, started as a process on a free port,
 //! driven by a real headless Chromium through chromedriver. Only a browser shows what a student
 //! sees: which cookies it keeps and sends, which ones a page script can read, and what is left after
-//! the browser restarts. The tests are in `tests/`, one file per lesson; this library only starts
-//! things and stops them again.
+//! the browser restarts. The tests are in `tests/`, one file per lesson and `csrf.rs` for forged
+//! cross-site requests; this library only starts things and stops them again.
 //!
 //! Run them with `cargo test -p e2e -- --ignored` after `apt-get install chromium chromium-driver`.
 
