@@ -12,6 +12,7 @@ mod lesson_01;
 mod lesson_02;
 mod lesson_03;
 mod lesson_04;
+mod lesson_05;
 mod steps;
 
 use std::fmt;
@@ -256,6 +257,7 @@ pub fn spec(lesson: u8) -> Option<&'static [Check]> {
         2 => Some(lesson_02::CHECKS),
         3 => Some(lesson_03::CHECKS),
         4 => Some(lesson_04::CHECKS),
+        5 => Some(lesson_05::CHECKS),
         _ => None,
     }
 }
@@ -267,6 +269,7 @@ fn drops(lesson: u8) -> &'static [&'static str] {
         2 => lesson_02::DROPS,
         3 => lesson_03::DROPS,
         4 => lesson_04::DROPS,
+        5 => lesson_05::DROPS,
         _ => &[],
     }
 }

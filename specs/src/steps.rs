@@ -116,9 +116,10 @@ pub(crate) fn assert_page(response: &Response, texts: &[&str]) -> Result<(), Fai
 }
 
 /// Expects the page's HTML to contain every one of `texts` (as written in the HTML, escapes
-/// included).
+/// included; runs of white space count as one space, and none is needed next to a tag).
 pub(crate) fn assert_page_says(response: &Response, texts: &[&str]) -> Result<(), Failure> {
-    match texts.iter().find(|text| !response.body.contains(**text)) {
+    let page = squeeze(&response.body);
+    match texts.iter().find(|text| !page.contains(&squeeze(text))) {
         None => Ok(()),
         Some(missing) => Err(Failure {
             expected: format!("a page with {missing:?}"),
@@ -127,15 +128,23 @@ pub(crate) fn assert_page_says(response: &Response, texts: &[&str]) -> Result<()
     }
 }
 
-/// Expects the page's HTML to contain none of `texts`.
+/// Expects the page's HTML to contain none of `texts` (compared as [`assert_page_says`] does).
 pub(crate) fn assert_page_lacks(response: &Response, texts: &[&str]) -> Result<(), Failure> {
-    match texts.iter().find(|text| response.body.contains(**text)) {
+    let page = squeeze(&response.body);
+    match texts.iter().find(|text| page.contains(&squeeze(text))) {
         None => Ok(()),
         Some(present) => Err(Failure {
             expected: format!("a page without {present:?}"),
             got: describe_around(response, present),
         }),
     }
+}
+
+/// `html` with each run of white space made one space, and the spaces next to `<` and `>`
+/// dropped, so that a template's line breaks and indentation do not matter.
+fn squeeze(html: &str) -> String {
+    let spaced = html.split_whitespace().collect::<Vec<_>>().join(" ");
+    spaced.replace("> ", ">").replace(" <", "<")
 }
 
 /// Expects exactly the `Set-Cookie` lines `expected`, in any order (the header lines of one
