@@ -5,7 +5,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use test_support::{built_binary, free_port, launch_until_exit, Response, Server};
 
 const LESSONS: [&str; 6] = [
@@ -36,8 +36,7 @@ fn start_in(lesson: &str, dir: &Path, port: u16, env: &[(&str, &str)]) -> Server
         .current_dir(dir)
         .env_remove("ROCKET_PORT")
         .env("ROCKET_LOG_LEVEL", "off")
-        .envs(env.iter().copied())
-        .stderr(Stdio::piped());
+        .envs(env.iter().copied());
     Server::try_spawn(command, port)
         .unwrap_or_else(|e| panic!("{lesson} did not listen on {port} with {dir:?}: {e}"))
 }
