@@ -196,7 +196,7 @@ fn not_logged_in() -> Redirect {
 // ANCHOR: logout
 #[get("/logout")]
 fn logout(jar: &CookieJar<'_>) -> Redirect {
-    // Flask: `session.pop("user", None)` leaves the session empty, so its cookie is deleted.
+    // Flask: `session.pop("user", None)`. Nothing else is in this session, so its cookie goes.
     jar.remove_private(SESSION_COOKIE);
     Redirect::to(uri!(login_form))
 }

@@ -261,7 +261,7 @@ fn logout_everywhere(user: Option<User>, jar: &CookieJar<'_>, store: &State<Stor
     jar.remove_private(SESSION_COOKIE);
     Redirect::to(uri!(login_form))
 }
-// ANCHOR_END: logout
+// ANCHOR_END: logout_everywhere
 
 // ANCHOR: panel
 const UNREADABLE: &str = "Could not be decrypted with this server's key (forged, changed, cut \
@@ -284,8 +284,8 @@ fn explain(request: &Request<'_>, cookie: &Cookie<'static>) -> Option<String> {
             (data.expires - now()).num_seconds()
         ),
         _ => "Decrypted with this server's key: a session id that this server does not hold \
-            (logged out, ended everywhere, expired, or from before a restart): you are not \
-            logged in."
+            (logged out, ended everywhere, from before a restart) or whose time is up: you are \
+            not logged in."
             .to_owned(),
     })
 }

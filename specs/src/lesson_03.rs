@@ -16,7 +16,12 @@ const RECEIVES: &str =
 const PITFALLS: &str = "Chapter 3, “Pitfalls” (docs/src/lesson-03.md#pitfalls)";
 
 pub(crate) const CHECKS: &[Check] = &[
-    Check::new(COLOUR_COOKIE, RECEIVES, choosing_a_colour_sets_a_second_cookie).the_point(),
+    Check::new(
+        COLOUR_COOKIE,
+        RECEIVES,
+        choosing_a_colour_sets_a_second_cookie,
+    )
+    .the_point(),
     Check::new(POP, RECEIVES, logging_out_removes_only_the_user).the_point(),
     Check::new(CLEAR, RECEIVES, forget_me_removes_both).the_point(),
     Check::new(GOODBYE_ONCE, RECEIVES, the_goodbye_appears_once).the_point(),
@@ -27,25 +32,15 @@ pub(crate) const CHECKS: &[Check] = &[
     )
     .the_point(),
     Check::new(
-        "the panel shows `_flash` as sent, in plain text",
+        PANEL_FLASH,
         CHANGED,
         the_panel_shows_the_goodbye_in_plain_text,
     )
     .the_point(),
+    Check::new(PANEL_COLOUR, CHANGED, the_panel_shows_the_colour).the_point(),
+    Check::new(GOODBYE_ESCAPED, PITFALLS, html_is_escaped_in_the_goodbye).the_point(),
     Check::new(
-        PANEL_COLOUR,
-        CHANGED,
-        the_panel_shows_the_colour,
-    )
-    .the_point(),
-    Check::new(
-        "a name with HTML in it is escaped in the goodbye",
-        PITFALLS,
-        html_is_escaped_in_the_goodbye,
-    )
-    .the_point(),
-    Check::new(
-        "“Forget me” with nothing kept is a plain redirect to /login, no Set-Cookie",
+        FORGET_NOTHING,
         RECEIVES,
         forget_me_with_nothing_kept_just_redirects,
     )
@@ -56,33 +51,15 @@ pub(crate) const CHECKS: &[Check] = &[
         forget_me_leaves_other_cookies_alone,
     )
     .the_point(),
-    Check::new(
-        "logging out twice: the second time sends no Set-Cookie",
-        PITFALLS,
-        logging_out_twice_is_fine,
-    ),
+    Check::new(LOGOUT_TWICE, PITFALLS, logging_out_twice_is_fine),
     Check::new(
         LOGOUT_FORGED,
         PITFALLS,
         logging_out_with_a_forged_cookie_deletes_it,
     ),
-    Check::new(
-        FORGED_COLOUR,
-        CHANGED,
-        a_forged_colour_is_ignored,
-    ),
-    Check::new(
-        "choosing a colour without logging in redirects to /login and stores nothing",
-        CHANGED,
-        choosing_a_colour_needs_a_login,
-    )
-    .the_point(),
-    Check::new(
-        "a bad colour (empty, unknown, `Blue`, 4000 characters, no field) gets a message and 422, and the colour stays",
-        CHANGED,
-        bad_colours_are_refused,
-    )
-    .the_point(),
+    Check::new(FORGED_COLOUR, CHANGED, a_forged_colour_is_ignored),
+    Check::new(COLOUR_NEEDS_LOGIN, CHANGED, choosing_a_colour_needs_a_login).the_point(),
+    Check::new(BAD_COLOURS, CHANGED, bad_colours_are_refused).the_point(),
     Check::new(REVOKE, PITFALLS, logout_cannot_revoke_a_copy),
 ];
 
@@ -107,6 +84,15 @@ pub(crate) const LOGOUT_FORGED: &str =
     "logging out with a forged `user=admin` deletes it, without a goodbye";
 pub(crate) const FORGED_COLOUR: &str =
     "a forged `colour=blue` is ignored (the panel says it could not be decrypted)";
+pub(crate) const PANEL_FLASH: &str = "the panel shows `_flash` as sent, in plain text";
+pub(crate) const GOODBYE_ESCAPED: &str = "a name with HTML in it is escaped in the goodbye";
+pub(crate) const FORGET_NOTHING: &str =
+    "“Forget me” with nothing kept is a plain redirect to /login, no Set-Cookie";
+pub(crate) const LOGOUT_TWICE: &str = "logging out twice: the second time sends no Set-Cookie";
+pub(crate) const COLOUR_NEEDS_LOGIN: &str =
+    "choosing a colour without logging in redirects to /login and stores nothing";
+pub(crate) const BAD_COLOURS: &str =
+    "a bad colour (empty, unknown, `Blue`, 4000 characters, no field) gets a message and 422, and the colour stays";
 pub(crate) const REVOKE: &str =
     "a copy of the cookie taken before logging out still works afterwards (logout cannot revoke it)";
 
