@@ -261,7 +261,7 @@ fn logout_everywhere(user: Option<User>, jar: &CookieJar<'_>, store: &State<Stor
     jar.remove_private(SESSION_COOKIE);
     Redirect::to(uri!(login_form))
 }
-// ANCHOR_END: logout
+// ANCHOR_END: logout_everywhere
 
 // ANCHOR: panel
 const UNREADABLE: &str = "Could not be decrypted with this server's key (forged, changed, cut \
