@@ -459,11 +459,6 @@ impl Element<'_, '_> {
         self.command("POST", "/value", Some(&json!({ "text": keys })));
     }
 
-    /// Empties a text field.
-    pub fn clear(&self) {
-        self.command("POST", "/clear", None);
-    }
-
     /// Clicks it with the mouse.
     pub fn click(&self) {
         self.command("POST", "/click", None);
