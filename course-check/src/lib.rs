@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 pub mod book;
 pub mod curl;
 pub mod diff;
+pub mod instructors;
 
 /// A lesson of the course: directory `lesson-0N-topic`, package `lesson-0N`, port `800N`,
 /// chapter `docs/src/lesson-0N.md`.
