@@ -1,14 +1,14 @@
 //! Checks that the course is whole, run by `cargo test --workspace` (the tests are in `tests/`).
 //! Not teaching material and std only.
 //!
+//! - `tests/instructors.rs`: every lesson's chapter includes its folded notes for instructors, each
+//!   with its minutes; every server answer they quote is in the transcript it names; the schedules
+//!   of `docs/src/instructors.md` add up and use each lesson's minutes.
 //! - `tests/book.rs`: every lesson has a chapter listed in `docs/src/SUMMARY.md`, every
 //!   `{{#include …}}` in the book names an existing file and anchor, Rust code in the book is only
 //!   included, and every transcript is shown by a chapter.
 //! - `tests/transcripts.rs`: every curl transcript under `docs/src/transcripts/lesson-0N/` is what
 //!   the lesson's real binary answers now. `UPDATE_TRANSCRIPTS=1` rewrites them.
-//! - `tests/instructors.rs`: every lesson's chapter includes its folded notes for instructors, each
-//!   with its minutes; every server answer they quote is in the transcript it names; the schedules
-//!   of `docs/src/instructors.md` add up and use each lesson's minutes.
 //!
 //! How to write chapters and transcripts: `docs/CONTRIBUTING.md`.
 
