@@ -1,6 +1,9 @@
 //! Checks that the course is whole, run by `cargo test --workspace` (the tests are in `tests/`).
 //! Not teaching material and std only.
 //!
+//! - `tests/instructors.rs`: every lesson's chapter includes its folded notes for instructors, each
+//!   with its minutes; every server answer they quote is in the transcript it names; the schedules
+//!   of `docs/src/instructors.md` add up and use each lesson's minutes.
 //! - `tests/book.rs`: every lesson has a chapter listed in `docs/src/SUMMARY.md`, every
 //!   `{{#include …}}` in the book names an existing file and anchor, Rust code in the book is only
 //!   included, and every transcript is shown by a chapter.
@@ -17,6 +20,7 @@ use std::path::{Path, PathBuf};
 
 pub mod book;
 pub mod diff;
+pub mod instructors;
 pub mod transcript;
 
 /// A lesson of the course: directory `lesson-0N-topic`, package `lesson-0N`, port `800N`,
