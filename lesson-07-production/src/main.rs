@@ -1,0 +1,599 @@
+//! Lesson 07: server-side sessions in production. Lesson 06's app (an id in the cookie, the
+//! session on the server), made ready for several servers behind a load balancer and a TLS proxy:
+//! - a store shared by the servers (Redis, `session_store`), memory by default (`src/store.rs`);
+//! - a Redis outage answers 503 and changes nothing, and the first request after it returns works;
+//! - `secret_key_fallbacks`: old keys still read, their cookies re-issued under the current key;
+//! - `cookie_secure`: the `Secure` attribute Rocket cannot add behind a TLS-terminating proxy;
+//! - `session_absolute_lifetime`: a session ends that long after login, however active.
+//!
+//! Run:  `cargo run -p lesson-07`, then open <http://127.0.0.1:8007>. Nothing else to install.
+//!       `ROCKET_SESSION_STORE=redis://127.0.0.1:6379 cargo run -p lesson-07` shares sessions.
+//! Why each piece is there: the chapter, `docs/src/lesson-07.md`.
+
+use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
+use rocket::fairing::AdHoc;
+use rocket::figment::providers::{Env, Format, Serialized, Toml};
+use rocket::figment::{Figment, Profile};
+use rocket::form::{Form, FromForm};
+use rocket::fs::relative;
+use rocket::http::{Cookie, CookieJar, Status};
+use rocket::request::{FlashMessage, FromRequest, Outcome, Request};
+use rocket::response::{self, Flash, Redirect, Responder};
+use rocket::time::{Duration, OffsetDateTime};
+use rocket::{catch, catchers, get, launch, post, routes, uri, Build, Config, Rocket};
+use rocket_dyn_templates::{context, Template};
+use serde::{Deserialize, Serialize};
+
+mod keys;
+mod store;
+
+use keys::Fallbacks;
+use store::{MemoryStore, RedisStore, SessionId, SessionStore, StoreError};
+
+#[cfg(test)]
+mod tests;
+
+/// Flask's session cookie, and Flask-Session's, is called `session` too.
+const SESSION_COOKIE: &str = "session";
+const MAX_NAME_CHARS: usize = 50;
+const COLOURS: [&str; 6] = ["red", "orange", "yellow", "green", "blue", "purple"];
+const DEFAULT_LIFETIME_SECONDS: i64 = 300;
+/// Browsers cap a cookie's lifetime at 400 days (RFC 6265bis).
+const MAX_LIFETIME_SECONDS: i64 = 400 * 24 * 60 * 60;
+
+// ANCHOR: config
+/// This lesson's settings, from Rocket.toml or `ROCKET_<NAME>` like `port`.
+#[derive(Deserialize)]
+struct SessionConfig {
+    #[serde(default)]
+    session_lifetime: Lifetime,
+    /// Flask has no such setting: seconds since login after which the session ends anyway.
+    session_absolute_lifetime: Option<Lifetime>,
+    /// Not set: this process's memory. Set: the Redis server it names.
+    session_store: Option<String>,
+    /// Behind a TLS-terminating proxy: Flask's `SESSION_COOKIE_SECURE`.
+    #[serde(default)]
+    cookie_secure: bool,
+    /// Flask 3.1's `SECRET_KEY_FALLBACKS`.
+    #[serde(default)]
+    secret_key_fallbacks: Fallbacks,
+}
+
+/// Whole seconds from 1 to 400 days; anything else refuses the launch.
+#[derive(Clone, Copy, Deserialize)]
+#[serde(try_from = "i64")]
+struct Lifetime(i64);
+
+impl TryFrom<i64> for Lifetime {
+    type Error = String;
+
+    fn try_from(seconds: i64) -> Result<Self, Self::Error> {
+        match seconds {
+            1..=MAX_LIFETIME_SECONDS => Ok(Lifetime(seconds)),
+            _ => Err(format!(
+                "must be whole seconds from 1 to {MAX_LIFETIME_SECONDS} (400 days), not {seconds}"
+            )),
+        }
+    }
+}
+// ANCHOR_END: config
+
+impl Default for Lifetime {
+    fn default() -> Self {
+        Lifetime(DEFAULT_LIFETIME_SECONDS)
+    }
+}
+
+// ANCHOR: session_data
+/// Flask's session dict, typed; it lives in the store under the id.
+#[derive(Clone, Serialize, Deserialize)]
+struct SessionData {
+    user: Option<String>,
+    colour: Option<String>,
+    permanent: bool,
+    /// When this id was issued (the login): where the absolute lifetime counts from.
+    started: DateTime<Utc>,
+    /// When the store forgets the session.
+    expires: DateTime<Utc>,
+}
+// ANCHOR_END: session_data
+
+// ANCHOR: guard
+/// The request's session; every change writes to the store first and to the cookie after.
+struct Session<'r> {
+    jar: &'r CookieJar<'r>,
+    store: &'r dyn SessionStore,
+    config: &'r SessionConfig,
+    now: DateTime<Utc>,
+    id: Option<SessionId>,
+    data: Option<SessionData>,
+    /// The cookie was encrypted under one of `secret_key_fallbacks`.
+    old_key: bool,
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Session<'r> {
+    type Error = &'static str;
+
+    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, Self::Error> {
+        let rocket = request.rocket();
+        let (Some(config), Some(store)) = (
+            rocket.state::<SessionConfig>(),
+            rocket.state::<Box<dyn SessionStore>>(),
+        ) else {
+            return Outcome::Error((
+                Status::InternalServerError,
+                "no session store: attach open_session_store()",
+            ));
+        };
+        let jar = request.cookies();
+        let (id, old_key) = config.secret_key_fallbacks.read_id(jar, SESSION_COOKIE);
+        let data = match &id {
+            Some(id) => match store.get(id).await {
+                Ok(data) => data,
+                Err(error) => return store_unavailable(error),
+            },
+            None => None,
+        };
+        let now = Utc::now().trunc_subsecs(0);
+        let mut session = Session {
+            jar,
+            store: store.as_ref(),
+            config,
+            now,
+            id,
+            data,
+            old_key,
+        };
+        // Sliding expiry for a permanent session; a cookie under an old key is re-issued now.
+        if session.is_permanent() || (old_key && session.data.is_some()) {
+            if let Err(error) = session.save().await {
+                return store_unavailable(error);
+            }
+        }
+        Outcome::Success(session)
+    }
+}
+
+/// Fails the request with 503, answered by the catcher `unavailable`.
+fn store_unavailable<T>(error: StoreError) -> Outcome<T, &'static str> {
+    rocket::error!("{error}");
+    Outcome::Error((
+        Status::ServiceUnavailable,
+        "the session store did not answer",
+    ))
+}
+// ANCHOR_END: guard
+
+// ANCHOR: session_api
+impl Session<'_> {
+    fn user(&self) -> Option<&str> {
+        self.data.as_ref()?.user.as_deref()
+    }
+
+    fn colour(&self) -> Option<&str> {
+        self.data.as_ref()?.colour.as_deref()
+    }
+
+    fn is_permanent(&self) -> bool {
+        self.data.as_ref().is_some_and(|data| data.permanent)
+    }
+
+    /// Flask: `session.permanent = permanent; session["user"] = name`, under a new id.
+    async fn log_in(&mut self, name: String, permanent: bool) -> Result<(), StoreError> {
+        let colour = self.data.take().and_then(|data| data.colour);
+        let (user, started, expires) = (Some(name), self.now, self.now);
+        self.data = Some(SessionData {
+            user,
+            colour,
+            permanent,
+            started,
+            expires,
+        });
+        self.save_under_a_new_id().await
+    }
+
+    /// Flask: `session["colour"] = colour`.
+    async fn set_colour(&mut self, colour: &str) -> Result<(), StoreError> {
+        if let Some(data) = &mut self.data {
+            data.colour = Some(colour.to_owned());
+            self.save().await?;
+        }
+        Ok(())
+    }
+
+    /// Flask: `session.pop("user", None)`; the colour goes on under a new id.
+    async fn log_out(&mut self) -> Result<Option<String>, StoreError> {
+        let Some(name) = self.data.as_mut().and_then(|data| data.user.take()) else {
+            return Ok(None);
+        };
+        self.save_under_a_new_id().await?;
+        Ok(Some(name))
+    }
+
+    async fn log_out_everywhere(&mut self) -> Result<Option<String>, StoreError> {
+        let Some(name) = self.user().map(str::to_owned) else {
+            return Ok(None);
+        };
+        self.store.delete_all_of(&name).await?;
+        (self.id, self.data) = (None, None);
+        self.jar.remove_private(SESSION_COOKIE);
+        Ok(Some(name))
+    }
+
+    // ANCHOR: expiry
+    /// The sliding end (now + lifetime), cut at `started` + the absolute lifetime.
+    fn ends(&self, started: DateTime<Utc>) -> DateTime<Utc> {
+        let sliding = self.now + TimeDelta::seconds(self.config.session_lifetime.0);
+        match self.config.session_absolute_lifetime {
+            Some(Lifetime(seconds)) => sliding.min(started + TimeDelta::seconds(seconds)),
+            None => sliding,
+        }
+    }
+    // ANCHOR_END: expiry
+
+    /// What is left of the session, as the store's TTL.
+    fn ttl(&self, data: &SessionData) -> std::time::Duration {
+        (data.expires - self.now).to_std().unwrap_or_default()
+    }
+
+    /// Writes the session back with a fresh expiry, only over one the store still holds.
+    async fn save(&mut self) -> Result<(), StoreError> {
+        let (Some(id), Some(data)) = (&self.id, &self.data) else {
+            return Ok(());
+        };
+        let data = SessionData {
+            expires: self.ends(data.started),
+            ..data.clone()
+        };
+        self.store.update(id, &data, self.ttl(&data)).await?;
+        self.data = Some(data);
+        self.send_cookie();
+        Ok(())
+    }
+
+    /// Stores the session under a new id (never the one the browser came with: session fixation)
+    /// and deletes the old one; the cookie changes last.
+    async fn save_under_a_new_id(&mut self) -> Result<(), StoreError> {
+        let old = self.id.take();
+        self.data = self
+            .data
+            .take()
+            .filter(|data| data.user.is_some() || data.colour.is_some());
+        if let Some(data) = &self.data {
+            let started = if data.user.is_some() {
+                data.started
+            } else {
+                self.now
+            };
+            let data = SessionData {
+                started,
+                expires: self.ends(started),
+                ..data.clone()
+            };
+            let id = SessionId::new();
+            self.store.put(&id, &data, self.ttl(&data)).await?;
+            (self.id, self.data) = (Some(id), Some(data));
+        }
+        if let Some(old) = old {
+            self.store.delete(&old).await?;
+        }
+        self.send_cookie();
+        Ok(())
+    }
+
+    // ANCHOR: send_cookie
+    /// Sends the cookie with the id, encrypted under the current key, or deletes it.
+    fn send_cookie(&self) {
+        let (Some(id), Some(data)) = (&self.id, &self.data) else {
+            self.jar.remove_private(SESSION_COOKIE);
+            return;
+        };
+        let cookie = Cookie::build((SESSION_COOKIE, id.as_str().to_owned()))
+            .secure(self.config.cookie_secure);
+        let cookie = if data.permanent {
+            let expires = OffsetDateTime::from_unix_timestamp(data.expires.timestamp())
+                .expect("within 400 days");
+            cookie
+                .max_age(Duration::seconds((data.expires - self.now).num_seconds()))
+                .expires(expires)
+        } else {
+            cookie.expires(None)
+        };
+        self.jar.add_private(cookie);
+    }
+    // ANCHOR_END: send_cookie
+}
+// ANCHOR_END: session_api
+
+// ANCHOR: unavailable
+/// `?` on a store call in a handler: the 503 catcher answers, and Rocket drops the cookie changes.
+impl<'r> Responder<'r, 'static> for StoreError {
+    fn respond_to(self, _: &'r Request<'_>) -> response::Result<'static> {
+        rocket::error!("{self}");
+        Err(Status::ServiceUnavailable)
+    }
+}
+
+#[catch(503)]
+fn unavailable(request: &Request<'_>) -> Template {
+    let meaning = "Not looked up: the session store did not answer, so this server cannot tell whose id this is.";
+    Template::render(
+        "unavailable",
+        context! { sent: list_cookies(request.cookies(), meaning) },
+    )
+}
+// ANCHOR_END: unavailable
+
+#[get("/")]
+fn home(session: Session<'_>) -> Template {
+    Template::render(
+        "index",
+        context! { colour: session.colour(), sent: what_the_browser_sent(&session) },
+    )
+}
+
+#[get("/login")]
+fn login_form(session: Session<'_>, flash: Option<FlashMessage<'_>>) -> Result<Template, Redirect> {
+    if session.user().is_some() {
+        return Err(Redirect::to(uri!(show_user)));
+    }
+    let message = flash.map(|flash| flash.message().to_owned());
+    let sent = what_the_browser_sent(&session);
+    Ok(Template::render(
+        "login",
+        context! { message, remember: true, colour: session.colour(), sent },
+    ))
+}
+
+#[derive(FromForm)]
+struct Login {
+    nm: Option<String>,
+    remember: Option<String>,
+}
+
+type Answer<T> = Result<Result<T, (Status, Template)>, StoreError>;
+
+// ANCHOR: login
+#[post("/login", data = "<form>")]
+async fn login(form: Form<Login>, mut session: Session<'_>) -> Answer<Redirect> {
+    let remember = form.remember.is_some();
+    match check_name(form.nm.as_deref()) {
+        Ok(name) => session.log_in(name, remember).await?,
+        Err(error) => {
+            let sent = what_the_browser_sent(&session);
+            let page = context! { error, typed: form.nm.as_deref(), remember, colour: session.colour(), sent };
+            return Ok(Err((
+                Status::UnprocessableEntity,
+                Template::render("login", page),
+            )));
+        }
+    }
+    Ok(Ok(Redirect::to(uri!(show_user))))
+}
+// ANCHOR_END: login
+
+/// The name as typed, trimmed, or the message the form shows instead.
+fn check_name(typed: Option<&str>) -> Result<String, String> {
+    let name = typed
+        .ok_or("The form sent no name (the field `nm` was missing).")?
+        .trim();
+    if name.is_empty() {
+        Err("Please type a name.".to_owned())
+    } else if name.chars().count() > MAX_NAME_CHARS {
+        Err(format!(
+            "A name can have at most {MAX_NAME_CHARS} characters."
+        ))
+    } else if name.chars().any(char::is_control) {
+        Err("A name cannot contain control characters such as tabs or line breaks.".to_owned())
+    } else {
+        Ok(name.to_owned())
+    }
+}
+
+#[get("/user")]
+fn show_user(session: Session<'_>) -> Result<Template, Redirect> {
+    match session.user() {
+        Some(_) => Ok(user_page(&session, None)),
+        None => Err(Redirect::to(uri!(login_form))),
+    }
+}
+
+fn user_page(session: &Session<'_>, error: Option<&str>) -> Template {
+    let data = session.data.as_ref();
+    let expires = data.map(|data| data.expires);
+    let ends_at = |at: DateTime<Utc>| at.format("%Y-%m-%d %H:%M:%S UTC").to_string();
+    let absolute = session.config.session_absolute_lifetime.zip(data);
+    let absolute_end = absolute
+        .map(|(Lifetime(seconds), data)| ends_at(data.started + TimeDelta::seconds(seconds)));
+    Template::render(
+        "user",
+        context! {
+            name: session.user(),
+            id: session.id.as_ref().map(SessionId::as_str),
+            error,
+            colour: session.colour(),
+            colours: COLOURS,
+            permanent: session.is_permanent(),
+            expires_at: expires.map(ends_at),
+            seconds_left: expires.map(|at| (at - session.now).num_seconds()),
+            absolute_end,
+            sent: what_the_browser_sent(session),
+        },
+    )
+}
+
+#[derive(FromForm)]
+struct ColourChoice {
+    colour: Option<String>,
+}
+
+#[post("/colour", data = "<form>")]
+async fn choose_colour(form: Form<ColourChoice>, mut session: Session<'_>) -> Answer<Redirect> {
+    if session.user().is_none() {
+        return Ok(Ok(Redirect::to(uri!(login_form))));
+    }
+    match COLOURS
+        .into_iter()
+        .find(|colour| Some(*colour) == form.colour.as_deref())
+    {
+        Some(colour) => session.set_colour(colour).await?,
+        None => {
+            let page = user_page(&session, Some("Please choose one of the colours on offer."));
+            return Ok(Err((Status::UnprocessableEntity, page)));
+        }
+    }
+    Ok(Ok(Redirect::to(uri!(show_user))))
+}
+
+// ANCHOR: logout
+#[get("/logout")]
+async fn logout(mut session: Session<'_>) -> Result<Result<Flash<Redirect>, Redirect>, StoreError> {
+    let to_login = Redirect::to(uri!(login_form));
+    Ok(match session.log_out().await? {
+        Some(name) => Ok(Flash::success(
+            to_login,
+            format!("You have been logged out, {name}."),
+        )),
+        None => Err(to_login),
+    })
+}
+// ANCHOR_END: logout
+
+// ANCHOR: logout_everywhere
+/// A POST: a link or a prefetch must not end anyone's sessions.
+#[post("/logout/everywhere")]
+async fn logout_everywhere(
+    mut session: Session<'_>,
+) -> Result<Result<Flash<Redirect>, Redirect>, StoreError> {
+    let to_login = Redirect::to(uri!(login_form));
+    Ok(match session.log_out_everywhere().await? {
+        Some(name) => Ok(Flash::success(
+            to_login,
+            format!("Every session of {name} has ended, in every browser."),
+        )),
+        None => Err(to_login),
+    })
+}
+// ANCHOR_END: logout_everywhere
+
+#[derive(Serialize)]
+struct SentCookie {
+    name: String,
+    value: String,
+    meaning: String,
+}
+
+// ANCHOR: panel
+fn what_the_browser_sent(session: &Session<'_>) -> Vec<SentCookie> {
+    list_cookies(session.jar, &describe_session(session))
+}
+
+fn list_cookies(jar: &CookieJar<'_>, session_meaning: &str) -> Vec<SentCookie> {
+    let mut sent: Vec<SentCookie> = jar
+        .iter()
+        .map(|cookie| SentCookie {
+            name: cookie.name().to_owned(),
+            value: shorten(cookie.value()),
+            meaning: match cookie.name() {
+                SESSION_COOKIE => session_meaning.to_owned(),
+                "_flash" => "Rocket's one-time message, in plain text (not encrypted).".to_owned(),
+                _ => "Not used by this lesson.".to_owned(),
+            },
+        })
+        .collect();
+    sent.sort_by(|a, b| a.name.cmp(&b.name));
+    sent
+}
+
+fn describe_session(session: &Session<'_>) -> String {
+    let Some(id) = &session.id else {
+        return "Could not be read with this server's key nor any of its fallbacks (forged, changed, \
+            another key, or not a session id): ignored, you are not logged in."
+            .to_owned();
+    };
+    let key = match session.old_key {
+        true => {
+            "an OLD key (secret_key_fallbacks); this response re-issues it under the current key,"
+        }
+        false => "this server's key",
+    };
+    let id = id.as_str();
+    match &session.data {
+        Some(data) => format!(
+            "Decrypted with {key} to the session id {id}. Under that id the store holds {} for {} more seconds.",
+            serde_json::to_string(data).unwrap_or_default(),
+            (data.expires - session.now).num_seconds()
+        ),
+        None => format!("Decrypted with {key} to the session id {id}, which the store does not hold: not logged in."),
+    }
+}
+// ANCHOR_END: panel
+
+fn shorten(value: &str) -> String {
+    match value.char_indices().nth(40) {
+        Some((end, _)) => format!("{}…", &value[..end]),
+        None => value.to_owned(),
+    }
+}
+
+// ANCHOR: open_store
+/// Memory, or a Redis that must answer now: better no server than one that cannot keep a login.
+fn open_session_store() -> AdHoc {
+    AdHoc::try_on_ignite("Session store", |rocket| async {
+        let config = match rocket.figment().extract::<SessionConfig>() {
+            Ok(config) => config,
+            Err(error) => {
+                rocket::error!("Session settings: {error}");
+                return Err(rocket);
+            }
+        };
+        let store: Box<dyn SessionStore> = match &config.session_store {
+            None => Box::new(MemoryStore::default()),
+            Some(url) => match RedisStore::connect(url).await {
+                Ok(store) => {
+                    rocket::info!("Session store: Redis at {}.", store.address());
+                    Box::new(store)
+                }
+                Err(error) => {
+                    rocket::error!("Session store: {error}. Point ROCKET_SESSION_STORE at a Redis that answers, or unset it.");
+                    return Err(rocket);
+                }
+            },
+        };
+        Ok(rocket.manage(config).manage(store))
+    })
+}
+// ANCHOR_END: open_store
+
+// ANCHOR: rocket
+#[launch]
+fn rocket() -> Rocket<Build> {
+    // `Config::figment()` with the lesson's defaults beneath Rocket.toml and ROCKET_*.
+    let figment = Figment::from(Config::default())
+        .merge(Serialized::default("port", 8007))
+        .merge(Serialized::default("template_dir", relative!("templates")))
+        .merge(Toml::file(Env::var_or("ROCKET_CONFIG", "Rocket.toml")).nested())
+        .merge(Env::prefixed("ROCKET_").ignore(&["PROFILE"]).global())
+        .select(Profile::from_env_or(
+            "ROCKET_PROFILE",
+            Config::DEFAULT_PROFILE,
+        ));
+    rocket::custom(figment)
+        .attach(Template::fairing())
+        .attach(open_session_store())
+        .mount(
+            "/",
+            routes![
+                home,
+                login_form,
+                login,
+                show_user,
+                choose_colour,
+                logout,
+                logout_everywhere
+            ],
+        )
+        .register("/", catchers![unavailable])
+}
+// ANCHOR_END: rocket

@@ -1,0 +1,302 @@
+//! Where lesson 07 keeps its sessions: a small trait, this process's memory (the default) and Redis
+//! (shared by every server configured with it). Both stores forget a session when its time is up.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::{FromRedisValue, Pipeline, RedisError};
+use rocket::async_trait;
+
+use crate::SessionData;
+
+// ANCHOR: session_id
+/// 128 random bits from the operating system, as 32 hex digits: all the cookie holds.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct SessionId(String);
+
+impl SessionId {
+    pub(crate) fn new() -> SessionId {
+        let mut bits = [0u8; 16];
+        getrandom::getrandom(&mut bits).expect("the operating system's random number generator");
+        SessionId(format!("{:032x}", u128::from_be_bytes(bits)))
+    }
+
+    /// The id in a decrypted cookie value, if it has the form `new` gives it.
+    pub(crate) fn parse(value: &str) -> Option<SessionId> {
+        let hex = value.len() == 32
+            && value
+                .bytes()
+                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+        hex.then(|| SessionId(value.to_owned()))
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+// ANCHOR_END: session_id
+
+/// The store did not answer: the request gets the 503 page.
+#[derive(Debug)]
+pub(crate) struct StoreError(String);
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the session store did not answer: {}", self.0)
+    }
+}
+
+impl From<RedisError> for StoreError {
+    fn from(error: RedisError) -> StoreError {
+        StoreError(error.to_string())
+    }
+}
+
+// ANCHOR: trait
+/// What the app asks of a store. A method that returns `Ok` has done all of its work.
+#[async_trait]
+pub(crate) trait SessionStore: Send + Sync {
+    /// The session under `id`, `None` if there is none or its time is up.
+    async fn get(&self, id: &SessionId) -> Result<Option<SessionData>, StoreError>;
+    /// Stores `session` under the new `id` for `ttl`.
+    async fn put(
+        &self,
+        id: &SessionId,
+        session: &SessionData,
+        ttl: Duration,
+    ) -> Result<(), StoreError>;
+    /// Replaces the session under `id`, only if the store still holds it (a deleted one stays deleted).
+    async fn update(
+        &self,
+        id: &SessionId,
+        session: &SessionData,
+        ttl: Duration,
+    ) -> Result<(), StoreError>;
+    async fn delete(&self, id: &SessionId) -> Result<(), StoreError>;
+    /// Deletes every session of `user`: "log out everywhere".
+    async fn delete_all_of(&self, user: &str) -> Result<(), StoreError>;
+}
+// ANCHOR_END: trait
+
+// ANCHOR: memory
+type Sessions = HashMap<SessionId, (SessionData, Instant)>;
+
+/// The default: a map in this process's memory, lost on restart and seen by no other process.
+#[derive(Default)]
+pub(crate) struct MemoryStore(Mutex<Sessions>);
+
+impl MemoryStore {
+    /// The map, every session whose time is up removed first.
+    fn live(&self) -> MutexGuard<'_, Sessions> {
+        let mut sessions = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let now = Instant::now();
+        sessions.retain(|_, (_, ends)| *ends > now);
+        sessions
+    }
+}
+
+#[async_trait]
+impl SessionStore for MemoryStore {
+    async fn get(&self, id: &SessionId) -> Result<Option<SessionData>, StoreError> {
+        Ok(self.live().get(id).map(|(session, _)| session.clone()))
+    }
+
+    async fn put(
+        &self,
+        id: &SessionId,
+        session: &SessionData,
+        ttl: Duration,
+    ) -> Result<(), StoreError> {
+        self.live()
+            .insert(id.clone(), (session.clone(), Instant::now() + ttl));
+        Ok(())
+    }
+
+    async fn update(
+        &self,
+        id: &SessionId,
+        session: &SessionData,
+        ttl: Duration,
+    ) -> Result<(), StoreError> {
+        if let Some(held) = self.live().get_mut(id) {
+            *held = (session.clone(), Instant::now() + ttl);
+        }
+        Ok(())
+    }
+
+    async fn delete(&self, id: &SessionId) -> Result<(), StoreError> {
+        self.live().remove(id);
+        Ok(())
+    }
+
+    async fn delete_all_of(&self, user: &str) -> Result<(), StoreError> {
+        self.live()
+            .retain(|_, (session, _)| session.user.as_deref() != Some(user));
+        Ok(())
+    }
+}
+// ANCHOR_END: memory
+
+/// How long Redis may take to connect, or to answer, before the request gets a 503.
+const REDIS_TIMEOUT: Duration = Duration::from_secs(1);
+
+// ANCHOR: redis
+/// Sessions in Redis: `lesson-07:session:<id>` (JSON, TTL = what is left of the session) and
+/// `lesson-07:user:<name>` (the set of that user's ids, for "log out everywhere").
+pub(crate) struct RedisStore {
+    connection: ConnectionManager,
+    /// Host and port only, for messages: the URL may hold a password.
+    address: String,
+}
+
+impl RedisStore {
+    /// Connects and checks that Redis answers; an error here refuses the launch.
+    pub(crate) async fn connect(url: &str) -> Result<RedisStore, String> {
+        let client = redis::Client::open(url)
+            .map_err(|e| format!("`session_store` is not a Redis URL (redis://host:port): {e}"))?;
+        let address = client.get_connection_info().addr().to_string();
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(REDIS_TIMEOUT))
+            .set_response_timeout(Some(REDIS_TIMEOUT))
+            .set_number_of_retries(0);
+        let unreachable = |e: RedisError| format!("cannot reach Redis at {address}: {e}");
+        let connection = client
+            .get_connection_manager_with_config(config)
+            .await
+            .map_err(unreachable)?;
+        let store = RedisStore {
+            connection,
+            address,
+        };
+        let ping = store.run::<()>(redis::pipe().cmd("PING")).await;
+        ping.map_err(|e| format!("cannot reach Redis at {}: {e}", store.address))?;
+        Ok(store)
+    }
+
+    pub(crate) fn address(&self) -> &str {
+        &self.address
+    }
+
+    // ANCHOR: retry
+    /// Runs `pipe`, and once more if the connection failed: the manager answers the first call
+    /// after an outage with the old error while it reconnects. Every pipe here is idempotent.
+    async fn run<T: FromRedisValue>(&self, pipe: &Pipeline) -> Result<T, StoreError> {
+        let mut connection = self.connection.clone();
+        match pipe.query_async(&mut connection).await {
+            Err(e) if e.is_io_error() || e.is_unrecoverable_error() => {
+                Ok(pipe.query_async(&mut connection).await?)
+            }
+            result => Ok(result?),
+        }
+    }
+    // ANCHOR_END: retry
+
+    /// SET with a TTL (`XX`: only over a session still held) and add the id to the user's set,
+    /// in one MULTI … EXEC: all of it or none.
+    async fn write(
+        &self,
+        id: &SessionId,
+        session: &SessionData,
+        ttl: Duration,
+        xx: bool,
+    ) -> Result<(), StoreError> {
+        let json = serde_json::to_string(session).expect("strings, a bool and dates serialise");
+        let mut pipe = redis::pipe();
+        pipe.atomic()
+            .cmd("SET")
+            .arg(session_key(id.as_str()))
+            .arg(json)
+            .arg("PX")
+            .arg(millis(ttl));
+        if xx {
+            pipe.arg("XX");
+        }
+        pipe.ignore();
+        if let Some(user) = &session.user {
+            pipe.cmd("SADD")
+                .arg(user_key(user))
+                .arg(id.as_str())
+                .ignore();
+            // The set lives as long as its longest session: NX sets a new set's TTL, GT only lengthens it.
+            for when in ["NX", "GT"] {
+                pipe.cmd("PEXPIRE")
+                    .arg(user_key(user))
+                    .arg(millis(ttl))
+                    .arg(when)
+                    .ignore();
+            }
+        }
+        self.run::<()>(&pipe).await
+    }
+}
+
+fn session_key(id: &str) -> String {
+    format!("lesson-07:session:{id}")
+}
+
+fn user_key(user: &str) -> String {
+    format!("lesson-07:user:{user}")
+}
+
+/// Whole milliseconds for `PX`, at least one.
+fn millis(ttl: Duration) -> u64 {
+    u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1)
+}
+
+#[async_trait]
+impl SessionStore for RedisStore {
+    async fn get(&self, id: &SessionId) -> Result<Option<SessionData>, StoreError> {
+        let (json,): (Option<String>,) = self
+            .run(redis::pipe().cmd("GET").arg(session_key(id.as_str())))
+            .await?;
+        // A value this version cannot read counts as no session.
+        Ok(json.and_then(|json| serde_json::from_str(&json).ok()))
+    }
+
+    async fn put(
+        &self,
+        id: &SessionId,
+        session: &SessionData,
+        ttl: Duration,
+    ) -> Result<(), StoreError> {
+        self.write(id, session, ttl, false).await
+    }
+
+    async fn update(
+        &self,
+        id: &SessionId,
+        session: &SessionData,
+        ttl: Duration,
+    ) -> Result<(), StoreError> {
+        self.write(id, session, ttl, true).await
+    }
+
+    async fn delete(&self, id: &SessionId) -> Result<(), StoreError> {
+        self.run(redis::pipe().cmd("DEL").arg(session_key(id.as_str())))
+            .await
+    }
+
+    async fn delete_all_of(&self, user: &str) -> Result<(), StoreError> {
+        let (ids,): (Vec<String>,) = self
+            .run(redis::pipe().cmd("SMEMBERS").arg(user_key(user)))
+            .await?;
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let keys: Vec<String> = ids.iter().map(|id| session_key(id)).collect();
+        // Exactly these ids: a login on another server at this moment is newer than the click.
+        let mut pipe = redis::pipe();
+        pipe.atomic()
+            .cmd("DEL")
+            .arg(&keys)
+            .ignore()
+            .cmd("SREM")
+            .arg(user_key(user))
+            .arg(&ids);
+        self.run::<()>(&pipe).await
+    }
+}
+// ANCHOR_END: redis
