@@ -41,7 +41,7 @@ impl TryFrom<OneOrMany> for Fallbacks {
 }
 
 /// The text turned into a key as Rocket turns `secret_key` (rocket-0.5.2 `config/secret_key.rs`).
-fn key_from(text: &str) -> Option<Key> {
+pub(crate) fn key_from(text: &str) -> Option<Key> {
     let mut buf = [0u8; 96];
     let bytes = match text.len() {
         44 | 88 => binascii::b64decode(text.as_bytes(), &mut buf).ok()?,

@@ -17,10 +17,12 @@ use rocket::figment::{Figment, Profile};
 use rocket::form::{Form, FromForm};
 use rocket::fs::relative;
 use rocket::http::{Cookie, CookieJar, Status};
+use rocket::outcome::try_outcome;
 use rocket::request::{FlashMessage, FromRequest, Outcome, Request};
 use rocket::response::{self, Flash, Redirect, Responder};
 use rocket::time::{Duration, OffsetDateTime};
-use rocket::{catch, catchers, get, launch, post, routes, uri, Build, Config, Rocket};
+use rocket::{catch, catchers, get, launch, post, routes, uri};
+use rocket::{Build, Config, Rocket, State};
 use rocket_dyn_templates::{context, Template};
 use serde::{Deserialize, Serialize};
 
@@ -28,7 +30,7 @@ mod keys;
 mod store;
 
 use keys::Fallbacks;
-use store::{MemoryStore, RedisStore, SessionId, SessionStore, StoreError};
+use store::{Done, MemoryStore, RedisStore, SessionId, SessionStore, StoreError};
 
 #[cfg(test)]
 mod tests;
@@ -78,6 +80,19 @@ impl TryFrom<i64> for Lifetime {
 }
 // ANCHOR_END: config
 
+impl SessionConfig {
+    // ANCHOR: expiry
+    /// The sliding end (now + lifetime), cut at `started` + the absolute lifetime.
+    fn ends(&self, now: DateTime<Utc>, started: DateTime<Utc>) -> DateTime<Utc> {
+        let sliding = now + TimeDelta::seconds(self.session_lifetime.0);
+        let absolute = self
+            .session_absolute_lifetime
+            .map(|Lifetime(s)| started + TimeDelta::seconds(s));
+        absolute.map_or(sliding, |absolute| sliding.min(absolute))
+    }
+    // ANCHOR_END: expiry
+}
+
 impl Default for Lifetime {
     fn default() -> Self {
         Lifetime(DEFAULT_LIFETIME_SECONDS)
@@ -99,11 +114,16 @@ struct SessionData {
 // ANCHOR_END: session_data
 
 // ANCHOR: guard
+/// What the app keeps for every request: its settings and its store.
+struct Sessions {
+    config: SessionConfig,
+    store: Box<dyn SessionStore>,
+}
+
 /// The request's session; every change writes to the store first and to the cookie after.
 struct Session<'r> {
     jar: &'r CookieJar<'r>,
-    store: &'r dyn SessionStore,
-    config: &'r SessionConfig,
+    sessions: &'r Sessions,
     now: DateTime<Utc>,
     id: Option<SessionId>,
     data: Option<SessionData>,
@@ -113,33 +133,23 @@ struct Session<'r> {
 
 #[rocket::async_trait]
 impl<'r> FromRequest<'r> for Session<'r> {
-    type Error = &'static str;
+    type Error = ();
 
-    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, Self::Error> {
-        let rocket = request.rocket();
-        let (Some(config), Some(store)) = (
-            rocket.state::<SessionConfig>(),
-            rocket.state::<Box<dyn SessionStore>>(),
-        ) else {
-            return Outcome::Error((
-                Status::InternalServerError,
-                "no session store: attach open_session_store()",
-            ));
-        };
+    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ()> {
+        let sessions = try_outcome!(request.guard::<&State<Sessions>>().await).inner();
         let jar = request.cookies();
-        let (id, old_key) = config.secret_key_fallbacks.read_id(jar, SESSION_COOKIE);
+        let (id, old_key) = sessions
+            .config
+            .secret_key_fallbacks
+            .read_id(jar, SESSION_COOKIE);
         let data = match &id {
-            Some(id) => match store.get(id).await {
-                Ok(data) => data,
-                Err(error) => return store_unavailable(error),
-            },
+            Some(id) => try_outcome!(or_503(sessions.store.get(id).await)),
             None => None,
         };
         let now = Utc::now().trunc_subsecs(0);
         let mut session = Session {
             jar,
-            store: store.as_ref(),
-            config,
+            sessions,
             now,
             id,
             data,
@@ -147,21 +157,15 @@ impl<'r> FromRequest<'r> for Session<'r> {
         };
         // Sliding expiry for a permanent session; a cookie under an old key is re-issued now.
         if session.is_permanent() || (old_key && session.data.is_some()) {
-            if let Err(error) = session.save().await {
-                return store_unavailable(error);
-            }
+            try_outcome!(or_503(session.save().await));
         }
         Outcome::Success(session)
     }
 }
 
-/// Fails the request with 503, answered by the catcher `unavailable`.
-fn store_unavailable<T>(error: StoreError) -> Outcome<T, &'static str> {
-    rocket::error!("{error}");
-    Outcome::Error((
-        Status::ServiceUnavailable,
-        "the session store did not answer",
-    ))
+/// A store that did not answer fails the request with 503, answered by the catcher `unavailable`.
+fn or_503<T>(result: Result<T, StoreError>) -> Outcome<T, ()> {
+    result.map_or_else(|e| Outcome::Error((e.log(), ())), Outcome::Success)
 }
 // ANCHOR_END: guard
 
@@ -180,7 +184,7 @@ impl Session<'_> {
     }
 
     /// Flask: `session.permanent = permanent; session["user"] = name`, under a new id.
-    async fn log_in(&mut self, name: String, permanent: bool) -> Result<(), StoreError> {
+    async fn log_in(&mut self, name: String, permanent: bool) -> Done {
         let colour = self.data.take().and_then(|data| data.colour);
         let (user, started, expires) = (Some(name), self.now, self.now);
         self.data = Some(SessionData {
@@ -194,89 +198,62 @@ impl Session<'_> {
     }
 
     /// Flask: `session["colour"] = colour`.
-    async fn set_colour(&mut self, colour: &str) -> Result<(), StoreError> {
+    async fn set_colour(&mut self, colour: &str) -> Done {
         if let Some(data) = &mut self.data {
             data.colour = Some(colour.to_owned());
-            self.save().await?;
         }
-        Ok(())
+        self.save().await
     }
 
     /// Flask: `session.pop("user", None)`; the colour goes on under a new id.
     async fn log_out(&mut self) -> Result<Option<String>, StoreError> {
-        let Some(name) = self.data.as_mut().and_then(|data| data.user.take()) else {
-            return Ok(None);
-        };
-        self.save_under_a_new_id().await?;
-        Ok(Some(name))
+        let name = self.data.as_mut().and_then(|data| data.user.take());
+        if name.is_some() {
+            self.save_under_a_new_id().await?;
+        }
+        Ok(name)
     }
 
     async fn log_out_everywhere(&mut self) -> Result<Option<String>, StoreError> {
-        let Some(name) = self.user().map(str::to_owned) else {
-            return Ok(None);
-        };
-        self.store.delete_all_of(&name).await?;
-        (self.id, self.data) = (None, None);
-        self.jar.remove_private(SESSION_COOKIE);
-        Ok(Some(name))
-    }
-
-    // ANCHOR: expiry
-    /// The sliding end (now + lifetime), cut at `started` + the absolute lifetime.
-    fn ends(&self, started: DateTime<Utc>) -> DateTime<Utc> {
-        let sliding = self.now + TimeDelta::seconds(self.config.session_lifetime.0);
-        match self.config.session_absolute_lifetime {
-            Some(Lifetime(seconds)) => sliding.min(started + TimeDelta::seconds(seconds)),
-            None => sliding,
+        let name = self.user().map(str::to_owned);
+        if let Some(name) = &name {
+            self.sessions.store.delete_all_of(name).await?;
+            (self.id, self.data) = (None, None);
+            self.jar.remove_private(SESSION_COOKIE);
         }
-    }
-    // ANCHOR_END: expiry
-
-    /// What is left of the session, as the store's TTL.
-    fn ttl(&self, data: &SessionData) -> std::time::Duration {
-        (data.expires - self.now).to_std().unwrap_or_default()
+        Ok(name)
     }
 
     /// Writes the session back with a fresh expiry, only over one the store still holds.
-    async fn save(&mut self) -> Result<(), StoreError> {
-        let (Some(id), Some(data)) = (&self.id, &self.data) else {
-            return Ok(());
-        };
-        let data = SessionData {
-            expires: self.ends(data.started),
-            ..data.clone()
-        };
-        self.store.update(id, &data, self.ttl(&data)).await?;
-        self.data = Some(data);
-        self.send_cookie();
+    async fn save(&mut self) -> Done {
+        let (config, now) = (&self.sessions.config, self.now);
+        if let (Some(id), Some(data)) = (&self.id, &mut self.data) {
+            data.expires = config.ends(now, data.started);
+            self.sessions.store.write(id, data, true).await?;
+            self.send_cookie();
+        }
         Ok(())
     }
 
     /// Stores the session under a new id (never the one the browser came with: session fixation)
-    /// and deletes the old one; the cookie changes last.
-    async fn save_under_a_new_id(&mut self) -> Result<(), StoreError> {
-        let old = self.id.take();
+    /// and deletes the old one; a session left with nothing is only deleted. The cookie changes last.
+    async fn save_under_a_new_id(&mut self) -> Done {
+        let (config, now, old) = (&self.sessions.config, self.now, self.id.take());
         self.data = self
             .data
             .take()
             .filter(|data| data.user.is_some() || data.colour.is_some());
-        if let Some(data) = &self.data {
-            let started = if data.user.is_some() {
-                data.started
-            } else {
-                self.now
-            };
-            let data = SessionData {
-                started,
-                expires: self.ends(started),
-                ..data.clone()
-            };
+        if let Some(data) = &mut self.data {
+            if data.user.is_none() {
+                data.started = now;
+            }
+            data.expires = config.ends(now, data.started);
             let id = SessionId::new();
-            self.store.put(&id, &data, self.ttl(&data)).await?;
-            (self.id, self.data) = (Some(id), Some(data));
+            self.sessions.store.write(&id, data, false).await?;
+            self.id = Some(id);
         }
         if let Some(old) = old {
-            self.store.delete(&old).await?;
+            self.sessions.store.delete(&old).await?;
         }
         self.send_cookie();
         Ok(())
@@ -286,17 +263,16 @@ impl Session<'_> {
     /// Sends the cookie with the id, encrypted under the current key, or deletes it.
     fn send_cookie(&self) {
         let (Some(id), Some(data)) = (&self.id, &self.data) else {
-            self.jar.remove_private(SESSION_COOKIE);
-            return;
+            return self.jar.remove_private(SESSION_COOKIE);
         };
-        let cookie = Cookie::build((SESSION_COOKIE, id.as_str().to_owned()))
-            .secure(self.config.cookie_secure);
+        let secure = self.sessions.config.cookie_secure;
+        let cookie = Cookie::build((SESSION_COOKIE, id.as_str().to_owned())).secure(secure);
         let cookie = if data.permanent {
-            let expires = OffsetDateTime::from_unix_timestamp(data.expires.timestamp())
-                .expect("within 400 days");
+            let expires = OffsetDateTime::from_unix_timestamp(data.expires.timestamp());
+            let max_age = Duration::seconds((data.expires - self.now).num_seconds());
             cookie
-                .max_age(Duration::seconds((data.expires - self.now).num_seconds()))
-                .expires(expires)
+                .max_age(max_age)
+                .expires(expires.expect("within 400 days"))
         } else {
             cookie.expires(None)
         };
@@ -310,8 +286,7 @@ impl Session<'_> {
 /// `?` on a store call in a handler: the 503 catcher answers, and Rocket drops the cookie changes.
 impl<'r> Responder<'r, 'static> for StoreError {
     fn respond_to(self, _: &'r Request<'_>) -> response::Result<'static> {
-        rocket::error!("{self}");
-        Err(Status::ServiceUnavailable)
+        Err(self.log())
     }
 }
 
@@ -403,7 +378,7 @@ fn user_page(session: &Session<'_>, error: Option<&str>) -> Template {
     let data = session.data.as_ref();
     let expires = data.map(|data| data.expires);
     let ends_at = |at: DateTime<Utc>| at.format("%Y-%m-%d %H:%M:%S UTC").to_string();
-    let absolute = session.config.session_absolute_lifetime.zip(data);
+    let absolute = session.sessions.config.session_absolute_lifetime.zip(data);
     let absolute_end = absolute
         .map(|(Lifetime(seconds), data)| ends_at(data.started + TimeDelta::seconds(seconds)));
     Template::render(
@@ -561,7 +536,7 @@ fn open_session_store() -> AdHoc {
                 }
             },
         };
-        Ok(rocket.manage(config).manage(store))
+        Ok(rocket.manage(Sessions { config, store }))
     })
 }
 // ANCHOR_END: open_store

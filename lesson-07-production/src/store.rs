@@ -6,9 +6,11 @@ use std::fmt;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
+use chrono::Utc;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{FromRedisValue, Pipeline, RedisError};
 use rocket::async_trait;
+use rocket::http::Status;
 
 use crate::SessionData;
 
@@ -39,6 +41,13 @@ impl SessionId {
 }
 // ANCHOR_END: session_id
 
+/// What is left of the session's lifetime.
+fn ttl(data: &SessionData) -> Duration {
+    (data.expires - Utc::now()).to_std().unwrap_or_default()
+}
+
+pub(crate) type Done = Result<(), StoreError>;
+
 /// The store did not answer: the request gets the 503 page.
 #[derive(Debug)]
 pub(crate) struct StoreError(String);
@@ -46,6 +55,14 @@ pub(crate) struct StoreError(String);
 impl fmt::Display for StoreError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "the session store did not answer: {}", self.0)
+    }
+}
+
+impl StoreError {
+    /// Logs the error; the request is answered with the 503 page.
+    pub(crate) fn log(self) -> Status {
+        rocket::error!("{self}");
+        Status::ServiceUnavailable
     }
 }
 
@@ -61,23 +78,12 @@ impl From<RedisError> for StoreError {
 pub(crate) trait SessionStore: Send + Sync {
     /// The session under `id`, `None` if there is none or its time is up.
     async fn get(&self, id: &SessionId) -> Result<Option<SessionData>, StoreError>;
-    /// Stores `session` under the new `id` for `ttl`.
-    async fn put(
-        &self,
-        id: &SessionId,
-        session: &SessionData,
-        ttl: Duration,
-    ) -> Result<(), StoreError>;
-    /// Replaces the session under `id`, only if the store still holds it (a deleted one stays deleted).
-    async fn update(
-        &self,
-        id: &SessionId,
-        session: &SessionData,
-        ttl: Duration,
-    ) -> Result<(), StoreError>;
-    async fn delete(&self, id: &SessionId) -> Result<(), StoreError>;
+    /// Stores `data` under `id` until `data.expires`; with `if_held`, only over a session the store
+    /// still holds, so that one deleted meanwhile (a logout elsewhere) stays deleted.
+    async fn write(&self, id: &SessionId, data: &SessionData, if_held: bool) -> Done;
+    async fn delete(&self, id: &SessionId) -> Done;
     /// Deletes every session of `user`: "log out everywhere".
-    async fn delete_all_of(&self, user: &str) -> Result<(), StoreError>;
+    async fn delete_all_of(&self, user: &str) -> Done;
 }
 // ANCHOR_END: trait
 
@@ -104,35 +110,20 @@ impl SessionStore for MemoryStore {
         Ok(self.live().get(id).map(|(session, _)| session.clone()))
     }
 
-    async fn put(
-        &self,
-        id: &SessionId,
-        session: &SessionData,
-        ttl: Duration,
-    ) -> Result<(), StoreError> {
-        self.live()
-            .insert(id.clone(), (session.clone(), Instant::now() + ttl));
-        Ok(())
-    }
-
-    async fn update(
-        &self,
-        id: &SessionId,
-        session: &SessionData,
-        ttl: Duration,
-    ) -> Result<(), StoreError> {
-        if let Some(held) = self.live().get_mut(id) {
-            *held = (session.clone(), Instant::now() + ttl);
+    async fn write(&self, id: &SessionId, data: &SessionData, if_held: bool) -> Done {
+        let mut sessions = self.live();
+        if !if_held || sessions.contains_key(id) {
+            sessions.insert(id.clone(), (data.clone(), Instant::now() + ttl(data)));
         }
         Ok(())
     }
 
-    async fn delete(&self, id: &SessionId) -> Result<(), StoreError> {
+    async fn delete(&self, id: &SessionId) -> Done {
         self.live().remove(id);
         Ok(())
     }
 
-    async fn delete_all_of(&self, user: &str) -> Result<(), StoreError> {
+    async fn delete_all_of(&self, user: &str) -> Done {
         self.live()
             .retain(|_, (session, _)| session.user.as_deref() != Some(user));
         Ok(())
@@ -144,7 +135,7 @@ impl SessionStore for MemoryStore {
 const REDIS_TIMEOUT: Duration = Duration::from_secs(1);
 
 // ANCHOR: redis
-/// Sessions in Redis: `lesson-07:session:<id>` (JSON, TTL = what is left of the session) and
+/// Sessions in Redis: `lesson-07:session:<id>` (JSON, with the TTL of what is left of the session) and
 /// `lesson-07:user:<name>` (the set of that user's ids, for "log out everywhere").
 pub(crate) struct RedisStore {
     connection: ConnectionManager,
@@ -171,9 +162,10 @@ impl RedisStore {
             connection,
             address,
         };
-        let ping = store.run::<()>(redis::pipe().cmd("PING")).await;
-        ping.map_err(|e| format!("cannot reach Redis at {}: {e}", store.address))?;
-        Ok(store)
+        match store.run::<()>(redis::pipe().cmd("PING")).await {
+            Ok(()) => Ok(store),
+            Err(e) => Err(format!("cannot reach Redis at {}: {e}", store.address)),
+        }
     }
 
     pub(crate) fn address(&self) -> &str {
@@ -193,44 +185,6 @@ impl RedisStore {
         }
     }
     // ANCHOR_END: retry
-
-    /// SET with a TTL (`XX`: only over a session still held) and add the id to the user's set,
-    /// in one MULTI … EXEC: all of it or none.
-    async fn write(
-        &self,
-        id: &SessionId,
-        session: &SessionData,
-        ttl: Duration,
-        xx: bool,
-    ) -> Result<(), StoreError> {
-        let json = serde_json::to_string(session).expect("strings, a bool and dates serialise");
-        let mut pipe = redis::pipe();
-        pipe.atomic()
-            .cmd("SET")
-            .arg(session_key(id.as_str()))
-            .arg(json)
-            .arg("PX")
-            .arg(millis(ttl));
-        if xx {
-            pipe.arg("XX");
-        }
-        pipe.ignore();
-        if let Some(user) = &session.user {
-            pipe.cmd("SADD")
-                .arg(user_key(user))
-                .arg(id.as_str())
-                .ignore();
-            // The set lives as long as its longest session: NX sets a new set's TTL, GT only lengthens it.
-            for when in ["NX", "GT"] {
-                pipe.cmd("PEXPIRE")
-                    .arg(user_key(user))
-                    .arg(millis(ttl))
-                    .arg(when)
-                    .ignore();
-            }
-        }
-        self.run::<()>(&pipe).await
-    }
 }
 
 fn session_key(id: &str) -> String {
@@ -241,48 +195,56 @@ fn user_key(user: &str) -> String {
     format!("lesson-07:user:{user}")
 }
 
-/// Whole milliseconds for `PX`, at least one.
-fn millis(ttl: Duration) -> u64 {
-    u64::try_from(ttl.as_millis()).unwrap_or(u64::MAX).max(1)
+/// What is left of the session in whole milliseconds for `PX`, at least one.
+fn millis(data: &SessionData) -> u64 {
+    u64::try_from(ttl(data).as_millis())
+        .unwrap_or(u64::MAX)
+        .max(1)
 }
 
 #[async_trait]
 impl SessionStore for RedisStore {
     async fn get(&self, id: &SessionId) -> Result<Option<SessionData>, StoreError> {
-        let (json,): (Option<String>,) = self
-            .run(redis::pipe().cmd("GET").arg(session_key(id.as_str())))
-            .await?;
+        let get = redis::pipe()
+            .cmd("GET")
+            .arg(session_key(id.as_str()))
+            .clone();
+        let (json,): (Option<String>,) = self.run(&get).await?;
         // A value this version cannot read counts as no session.
         Ok(json.and_then(|json| serde_json::from_str(&json).ok()))
     }
 
-    async fn put(
-        &self,
-        id: &SessionId,
-        session: &SessionData,
-        ttl: Duration,
-    ) -> Result<(), StoreError> {
-        self.write(id, session, ttl, false).await
+    /// SET with a TTL (`XX`: only if the key exists) and add the id to the user's set, in one
+    /// MULTI … EXEC: all of it or none.
+    async fn write(&self, id: &SessionId, data: &SessionData, if_held: bool) -> Done {
+        let json = serde_json::to_string(data).expect("strings, a bool and dates serialise");
+        let mut pipe = redis::pipe();
+        let set = pipe.atomic().cmd("SET").arg(session_key(id.as_str()));
+        set.arg(json).arg("PX").arg(millis(data));
+        if if_held {
+            set.arg("XX");
+        }
+        if let Some(user) = &data.user {
+            pipe.cmd("SADD").arg(user_key(user)).arg(id.as_str());
+            // The set lives as long as its longest session: NX sets a new set's TTL, GT lengthens it.
+            for when in ["NX", "GT"] {
+                pipe.cmd("PEXPIRE")
+                    .arg(user_key(user))
+                    .arg(millis(data))
+                    .arg(when);
+            }
+        }
+        self.run::<()>(&pipe).await
     }
 
-    async fn update(
-        &self,
-        id: &SessionId,
-        session: &SessionData,
-        ttl: Duration,
-    ) -> Result<(), StoreError> {
-        self.write(id, session, ttl, true).await
-    }
-
-    async fn delete(&self, id: &SessionId) -> Result<(), StoreError> {
+    async fn delete(&self, id: &SessionId) -> Done {
         self.run(redis::pipe().cmd("DEL").arg(session_key(id.as_str())))
             .await
     }
 
-    async fn delete_all_of(&self, user: &str) -> Result<(), StoreError> {
-        let (ids,): (Vec<String>,) = self
-            .run(redis::pipe().cmd("SMEMBERS").arg(user_key(user)))
-            .await?;
+    async fn delete_all_of(&self, user: &str) -> Done {
+        let members = redis::pipe().cmd("SMEMBERS").arg(user_key(user)).clone();
+        let (ids,): (Vec<String>,) = self.run(&members).await?;
         if ids.is_empty() {
             return Ok(());
         }
@@ -292,7 +254,6 @@ impl SessionStore for RedisStore {
         pipe.atomic()
             .cmd("DEL")
             .arg(&keys)
-            .ignore()
             .cmd("SREM")
             .arg(user_key(user))
             .arg(&ids);
