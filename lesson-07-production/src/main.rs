@@ -25,6 +25,7 @@ use rocket::{catch, catchers, get, launch, post, routes, uri};
 use rocket::{Build, Config, Rocket, State};
 use rocket_dyn_templates::{context, Template};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 mod keys;
 mod store;
@@ -259,6 +260,10 @@ impl Session<'_> {
         Ok(())
     }
 
+    fn sent(&self) -> impl Serialize + '_ {
+        what_the_browser_sent(self.jar, Some(self))
+    }
+
     // ANCHOR: send_cookie
     /// Sends the cookie with the id, encrypted under the current key, or deletes it.
     fn send_cookie(&self) {
@@ -283,7 +288,7 @@ impl Session<'_> {
 // ANCHOR_END: session_api
 
 // ANCHOR: unavailable
-/// `?` on a store call in a handler: the 503 catcher answers, and Rocket drops the cookie changes.
+/// `?` on a store call: the 503 catcher answers, and Rocket drops the request's cookie changes.
 impl<'r> Responder<'r, 'static> for StoreError {
     fn respond_to(self, _: &'r Request<'_>) -> response::Result<'static> {
         Err(self.log())
@@ -292,10 +297,9 @@ impl<'r> Responder<'r, 'static> for StoreError {
 
 #[catch(503)]
 fn unavailable(request: &Request<'_>) -> Template {
-    let meaning = "Not looked up: the session store did not answer, so this server cannot tell whose id this is.";
     Template::render(
         "unavailable",
-        context! { sent: list_cookies(request.cookies(), meaning) },
+        context! { sent: what_the_browser_sent(request.cookies(), None) },
     )
 }
 // ANCHOR_END: unavailable
@@ -304,7 +308,7 @@ fn unavailable(request: &Request<'_>) -> Template {
 fn home(session: Session<'_>) -> Template {
     Template::render(
         "index",
-        context! { colour: session.colour(), sent: what_the_browser_sent(&session) },
+        context! { colour: session.colour(), sent: session.sent() },
     )
 }
 
@@ -314,11 +318,8 @@ fn login_form(session: Session<'_>, flash: Option<FlashMessage<'_>>) -> Result<T
         return Err(Redirect::to(uri!(show_user)));
     }
     let message = flash.map(|flash| flash.message().to_owned());
-    let sent = what_the_browser_sent(&session);
-    Ok(Template::render(
-        "login",
-        context! { message, remember: true, colour: session.colour(), sent },
-    ))
+    let page = context! { message, remember: true, colour: session.colour(), sent: session.sent() };
+    Ok(Template::render("login", page))
 }
 
 #[derive(FromForm)]
@@ -327,17 +328,18 @@ struct Login {
     remember: Option<String>,
 }
 
-type Answer<T> = Result<Result<T, (Status, Template)>, StoreError>;
+/// The store's `Result` around the page's: a redirect, or the form again with a 422.
+type Answer = Result<Result<Redirect, (Status, Template)>, StoreError>;
 
 // ANCHOR: login
 #[post("/login", data = "<form>")]
-async fn login(form: Form<Login>, mut session: Session<'_>) -> Answer<Redirect> {
-    let remember = form.remember.is_some();
-    match check_name(form.nm.as_deref()) {
+async fn login(form: Form<Login>, mut session: Session<'_>) -> Answer {
+    let (typed, remember) = (form.nm.as_deref(), form.remember.is_some());
+    match check_name(typed) {
         Ok(name) => session.log_in(name, remember).await?,
         Err(error) => {
-            let sent = what_the_browser_sent(&session);
-            let page = context! { error, typed: form.nm.as_deref(), remember, colour: session.colour(), sent };
+            let (colour, sent) = (session.colour(), session.sent());
+            let page = context! { error, typed, remember, colour, sent };
             return Ok(Err((
                 Status::UnprocessableEntity,
                 Template::render("login", page),
@@ -348,7 +350,6 @@ async fn login(form: Form<Login>, mut session: Session<'_>) -> Answer<Redirect> 
 }
 // ANCHOR_END: login
 
-/// The name as typed, trimmed, or the message the form shows instead.
 fn check_name(typed: Option<&str>) -> Result<String, String> {
     let name = typed
         .ok_or("The form sent no name (the field `nm` was missing).")?
@@ -375,27 +376,17 @@ fn show_user(session: Session<'_>) -> Result<Template, Redirect> {
 }
 
 fn user_page(session: &Session<'_>, error: Option<&str>) -> Template {
-    let data = session.data.as_ref();
-    let expires = data.map(|data| data.expires);
-    let ends_at = |at: DateTime<Utc>| at.format("%Y-%m-%d %H:%M:%S UTC").to_string();
-    let absolute = session.sessions.config.session_absolute_lifetime.zip(data);
+    let (data, id) = (&session.data, session.id.as_ref().map(SessionId::as_str));
+    let seconds_left = data
+        .as_ref()
+        .map(|data| (data.expires - session.now).num_seconds());
+    let absolute = session.sessions.config.session_absolute_lifetime;
     let absolute_end = absolute
-        .map(|(Lifetime(seconds), data)| ends_at(data.started + TimeDelta::seconds(seconds)));
-    Template::render(
-        "user",
-        context! {
-            name: session.user(),
-            id: session.id.as_ref().map(SessionId::as_str),
-            error,
-            colour: session.colour(),
-            colours: COLOURS,
-            permanent: session.is_permanent(),
-            expires_at: expires.map(ends_at),
-            seconds_left: expires.map(|at| (at - session.now).num_seconds()),
-            absolute_end,
-            sent: what_the_browser_sent(session),
-        },
-    )
+        .zip(data.as_ref())
+        .map(|(Lifetime(s), data)| data.started + TimeDelta::seconds(s));
+    let sent = session.sent();
+    let page = context! { data, id, error, colours: COLOURS, seconds_left, absolute_end, sent };
+    Template::render("user", page)
 }
 
 #[derive(FromForm)]
@@ -404,16 +395,14 @@ struct ColourChoice {
 }
 
 #[post("/colour", data = "<form>")]
-async fn choose_colour(form: Form<ColourChoice>, mut session: Session<'_>) -> Answer<Redirect> {
-    if session.user().is_none() {
-        return Ok(Ok(Redirect::to(uri!(login_form))));
-    }
-    match COLOURS
+async fn choose_colour(form: Form<ColourChoice>, mut session: Session<'_>) -> Answer {
+    let chosen = COLOURS
         .into_iter()
-        .find(|colour| Some(*colour) == form.colour.as_deref())
-    {
-        Some(colour) => session.set_colour(colour).await?,
-        None => {
+        .find(|colour| Some(*colour) == form.colour.as_deref());
+    match (session.user(), chosen) {
+        (None, _) => return Ok(Ok(Redirect::to(uri!(login_form)))),
+        (Some(_), Some(colour)) => session.set_colour(colour).await?,
+        (Some(_), None) => {
             let page = user_page(&session, Some("Please choose one of the colours on offer."));
             return Ok(Err((Status::UnprocessableEntity, page)));
         }
@@ -421,96 +410,57 @@ async fn choose_colour(form: Form<ColourChoice>, mut session: Session<'_>) -> An
     Ok(Ok(Redirect::to(uri!(show_user))))
 }
 
+/// A redirect to the login form, with a one-time message when there is one (Flask's `flash`).
+type ToLogin = Result<Result<Flash<Redirect>, Redirect>, StoreError>;
+
+fn to_login(message: Option<String>) -> Result<Flash<Redirect>, Redirect> {
+    match message {
+        Some(message) => Ok(Flash::success(Redirect::to(uri!(login_form)), message)),
+        None => Err(Redirect::to(uri!(login_form))),
+    }
+}
+
 // ANCHOR: logout
 #[get("/logout")]
-async fn logout(mut session: Session<'_>) -> Result<Result<Flash<Redirect>, Redirect>, StoreError> {
-    let to_login = Redirect::to(uri!(login_form));
-    Ok(match session.log_out().await? {
-        Some(name) => Ok(Flash::success(
-            to_login,
-            format!("You have been logged out, {name}."),
-        )),
-        None => Err(to_login),
-    })
+async fn logout(mut session: Session<'_>) -> ToLogin {
+    let name = session.log_out().await?;
+    Ok(to_login(
+        name.map(|name| format!("You have been logged out, {name}.")),
+    ))
 }
 // ANCHOR_END: logout
 
 // ANCHOR: logout_everywhere
 /// A POST: a link or a prefetch must not end anyone's sessions.
 #[post("/logout/everywhere")]
-async fn logout_everywhere(
-    mut session: Session<'_>,
-) -> Result<Result<Flash<Redirect>, Redirect>, StoreError> {
-    let to_login = Redirect::to(uri!(login_form));
-    Ok(match session.log_out_everywhere().await? {
-        Some(name) => Ok(Flash::success(
-            to_login,
-            format!("Every session of {name} has ended, in every browser."),
-        )),
-        None => Err(to_login),
-    })
+async fn logout_everywhere(mut session: Session<'_>) -> ToLogin {
+    let name = session.log_out_everywhere().await?;
+    Ok(to_login(name.map(|name| {
+        format!("Every session of {name} has ended, in every browser.")
+    })))
 }
 // ANCHOR_END: logout_everywhere
 
-#[derive(Serialize)]
-struct SentCookie {
-    name: String,
-    value: String,
-    meaning: String,
-}
-
 // ANCHOR: panel
-fn what_the_browser_sent(session: &Session<'_>) -> Vec<SentCookie> {
-    list_cookies(session.jar, &describe_session(session))
-}
-
-fn list_cookies(jar: &CookieJar<'_>, session_meaning: &str) -> Vec<SentCookie> {
-    let mut sent: Vec<SentCookie> = jar
+/// For the panel: every cookie sent, and what the server made of `session` (`None`: not looked up).
+fn what_the_browser_sent<'a>(
+    jar: &'a CookieJar<'_>,
+    session: Option<&'a Session<'_>>,
+) -> impl Serialize + 'a {
+    let cookies: BTreeMap<&str, &str> = jar
         .iter()
-        .map(|cookie| SentCookie {
-            name: cookie.name().to_owned(),
-            value: shorten(cookie.value()),
-            meaning: match cookie.name() {
-                SESSION_COOKIE => session_meaning.to_owned(),
-                "_flash" => "Rocket's one-time message, in plain text (not encrypted).".to_owned(),
-                _ => "Not used by this lesson.".to_owned(),
-            },
-        })
+        .map(|cookie| (cookie.name(), cookie.value()))
         .collect();
-    sent.sort_by(|a, b| a.name.cmp(&b.name));
-    sent
-}
-
-fn describe_session(session: &Session<'_>) -> String {
-    let Some(id) = &session.id else {
-        return "Could not be read with this server's key nor any of its fallbacks (forged, changed, \
-            another key, or not a session id): ignored, you are not logged in."
-            .to_owned();
-    };
-    let key = match session.old_key {
-        true => {
-            "an OLD key (secret_key_fallbacks); this response re-issues it under the current key,"
-        }
-        false => "this server's key",
-    };
-    let id = id.as_str();
-    match &session.data {
-        Some(data) => format!(
-            "Decrypted with {key} to the session id {id}. Under that id the store holds {} for {} more seconds.",
-            serde_json::to_string(data).unwrap_or_default(),
-            (data.expires - session.now).num_seconds()
-        ),
-        None => format!("Decrypted with {key} to the session id {id}, which the store does not hold: not logged in."),
+    let data = session.and_then(|session| session.data.as_ref());
+    context! {
+        cookies,
+        looked_up: session.is_some(),
+        id: session.and_then(|session| session.id.as_ref()).map(SessionId::as_str),
+        old_key: session.is_some_and(|session| session.old_key),
+        held: data.map(|data| serde_json::to_string(data).unwrap_or_default()),
     }
 }
 // ANCHOR_END: panel
-
-fn shorten(value: &str) -> String {
-    match value.char_indices().nth(40) {
-        Some((end, _)) => format!("{}…", &value[..end]),
-        None => value.to_owned(),
-    }
-}
 
 // ANCHOR: open_store
 /// Memory, or a Redis that must answer now: better no server than one that cannot keep a login.
