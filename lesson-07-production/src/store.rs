@@ -2,7 +2,6 @@
 //! (shared by every server configured with it). Both stores forget a session when its time is up.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -28,11 +27,8 @@ impl SessionId {
 
     /// The id in a decrypted cookie value, if it has the form `new` gives it.
     pub(crate) fn parse(value: &str) -> Option<SessionId> {
-        let hex = value.len() == 32
-            && value
-                .bytes()
-                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-        hex.then(|| SessionId(value.to_owned()))
+        let hex = |b: u8| matches!(b, b'0'..=b'9' | b'a'..=b'f');
+        (value.len() == 32 && value.bytes().all(hex)).then(|| SessionId(value.to_owned()))
     }
 
     pub(crate) fn as_str(&self) -> &str {
@@ -52,16 +48,9 @@ pub(crate) type Done = Result<(), StoreError>;
 #[derive(Debug)]
 pub(crate) struct StoreError(String);
 
-impl fmt::Display for StoreError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the session store did not answer: {}", self.0)
-    }
-}
-
 impl StoreError {
-    /// Logs the error; the request is answered with the 503 page.
     pub(crate) fn log(self) -> Status {
-        rocket::error!("{self}");
+        rocket::error!("the session store did not answer: {}", self.0);
         Status::ServiceUnavailable
     }
 }
@@ -164,7 +153,7 @@ impl RedisStore {
         };
         match store.run::<()>(redis::pipe().cmd("PING")).await {
             Ok(()) => Ok(store),
-            Err(e) => Err(format!("cannot reach Redis at {}: {e}", store.address)),
+            Err(e) => Err(format!("cannot reach Redis at {}: {}", store.address, e.0)),
         }
     }
 
