@@ -184,18 +184,25 @@ impl Session<'_> {
         self.data.as_ref().is_some_and(|data| data.permanent)
     }
 
-    /// Flask: `session.permanent = permanent; session["user"] = name`, under a new id.
+    /// Flask-Session: `regenerate(session)`, then `session["user"] = name`. Always a new id, never
+    /// the one the browser came with (session fixation); the old one is deleted. Cookie last.
     async fn log_in(&mut self, name: String, permanent: bool) -> Done {
-        let colour = self.data.take().and_then(|data| data.colour);
-        let (user, started, expires) = (Some(name), self.now, self.now);
-        self.data = Some(SessionData {
+        let (user, now, id) = (Some(name), self.now, SessionId::new());
+        let expires = self.sessions.config.ends(now, now);
+        let data = SessionData {
             user,
-            colour,
+            colour: None,
             permanent,
-            started,
+            started: now,
             expires,
-        });
-        self.save_under_a_new_id().await
+        };
+        self.sessions.store.write(&id, &data, false).await?;
+        if let Some(old) = self.id.replace(id) {
+            self.sessions.store.delete(&old).await?;
+        }
+        self.data = Some(data);
+        self.send_cookie();
+        Ok(())
     }
 
     /// Flask: `session["colour"] = colour`.
@@ -206,22 +213,16 @@ impl Session<'_> {
         self.save().await
     }
 
-    /// Flask: `session.pop("user", None)`; the colour goes on under a new id.
-    async fn log_out(&mut self) -> Result<Option<String>, StoreError> {
-        let name = self.data.as_mut().and_then(|data| data.user.take());
-        if name.is_some() {
-            self.save_under_a_new_id().await?;
-        }
-        Ok(name)
-    }
-
-    async fn log_out_everywhere(&mut self) -> Result<Option<String>, StoreError> {
+    /// Flask-Session: `session.clear()` deletes this session; `everywhere`, every one of the user.
+    async fn log_out(&mut self, everywhere: bool) -> Result<Option<String>, StoreError> {
         let name = self.user().map(str::to_owned);
-        if let Some(name) = &name {
-            self.sessions.store.delete_all_of(name).await?;
-            (self.id, self.data) = (None, None);
-            self.jar.remove_private(SESSION_COOKIE);
+        match (&name, self.id.take()) {
+            (Some(name), _) if everywhere => self.sessions.store.delete_all_of(name).await?,
+            (_, Some(id)) => self.sessions.store.delete(&id).await?,
+            (_, None) => {}
         }
+        self.data = None;
+        self.jar.remove_private(SESSION_COOKIE);
         Ok(name)
     }
 
@@ -236,30 +237,6 @@ impl Session<'_> {
         Ok(())
     }
 
-    /// Stores the session under a new id (never the one the browser came with: session fixation)
-    /// and deletes the old one; a session left with nothing is only deleted. The cookie changes last.
-    async fn save_under_a_new_id(&mut self) -> Done {
-        let (config, now, old) = (&self.sessions.config, self.now, self.id.take());
-        self.data = self
-            .data
-            .take()
-            .filter(|data| data.user.is_some() || data.colour.is_some());
-        if let Some(data) = &mut self.data {
-            if data.user.is_none() {
-                data.started = now;
-            }
-            data.expires = config.ends(now, data.started);
-            let id = SessionId::new();
-            self.sessions.store.write(&id, data, false).await?;
-            self.id = Some(id);
-        }
-        if let Some(old) = old {
-            self.sessions.store.delete(&old).await?;
-        }
-        self.send_cookie();
-        Ok(())
-    }
-
     fn sent(&self) -> impl Serialize + '_ {
         what_the_browser_sent(self.jar, Some(self))
     }
@@ -268,7 +245,7 @@ impl Session<'_> {
     /// Sends the cookie with the id, encrypted under the current key, or deletes it.
     fn send_cookie(&self) {
         let (Some(id), Some(data)) = (&self.id, &self.data) else {
-            return self.jar.remove_private(SESSION_COOKIE);
+            return;
         };
         let secure = self.sessions.config.cookie_secure;
         let cookie = Cookie::build((SESSION_COOKIE, id.as_str().to_owned())).secure(secure);
@@ -318,7 +295,7 @@ fn login_form(session: Session<'_>, flash: Option<FlashMessage<'_>>) -> Result<T
         return Err(Redirect::to(uri!(show_user)));
     }
     let message = flash.map(|flash| flash.message().to_owned());
-    let page = context! { message, remember: true, colour: session.colour(), sent: session.sent() };
+    let page = context! { message, remember: true, sent: session.sent() };
     Ok(Template::render("login", page))
 }
 
@@ -338,8 +315,7 @@ async fn login(form: Form<Login>, mut session: Session<'_>) -> Answer {
     match check_name(typed) {
         Ok(name) => session.log_in(name, remember).await?,
         Err(error) => {
-            let (colour, sent) = (session.colour(), session.sent());
-            let page = context! { error, typed, remember, colour, sent };
+            let page = context! { error, typed, remember, sent: session.sent() };
             return Ok(Err((
                 Status::UnprocessableEntity,
                 Template::render("login", page),
@@ -423,7 +399,7 @@ fn to_login(message: Option<String>) -> Result<Flash<Redirect>, Redirect> {
 // ANCHOR: logout
 #[get("/logout")]
 async fn logout(mut session: Session<'_>) -> ToLogin {
-    let name = session.log_out().await?;
+    let name = session.log_out(false).await?;
     Ok(to_login(
         name.map(|name| format!("You have been logged out, {name}.")),
     ))
@@ -434,7 +410,7 @@ async fn logout(mut session: Session<'_>) -> ToLogin {
 /// A POST: a link or a prefetch must not end anyone's sessions.
 #[post("/logout/everywhere")]
 async fn logout_everywhere(mut session: Session<'_>) -> ToLogin {
-    let name = session.log_out_everywhere().await?;
+    let name = session.log_out(true).await?;
     Ok(to_login(name.map(|name| {
         format!("Every session of {name} has ended, in every browser.")
     })))

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::Utc;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
@@ -36,11 +36,6 @@ impl SessionId {
     }
 }
 // ANCHOR_END: session_id
-
-/// What is left of the session's lifetime.
-fn ttl(data: &SessionData) -> Duration {
-    (data.expires - Utc::now()).to_std().unwrap_or_default()
-}
 
 pub(crate) type Done = Result<(), StoreError>;
 
@@ -77,7 +72,7 @@ pub(crate) trait SessionStore: Send + Sync {
 // ANCHOR_END: trait
 
 // ANCHOR: memory
-type Sessions = HashMap<SessionId, (SessionData, Instant)>;
+type Sessions = HashMap<SessionId, SessionData>;
 
 /// The default: a map in this process's memory, lost on restart and seen by no other process.
 #[derive(Default)]
@@ -87,8 +82,8 @@ impl MemoryStore {
     /// The map, every session whose time is up removed first.
     fn live(&self) -> MutexGuard<'_, Sessions> {
         let mut sessions = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let now = Instant::now();
-        sessions.retain(|_, (_, ends)| *ends > now);
+        let now = Utc::now();
+        sessions.retain(|_, data| data.expires > now);
         sessions
     }
 }
@@ -96,13 +91,13 @@ impl MemoryStore {
 #[async_trait]
 impl SessionStore for MemoryStore {
     async fn get(&self, id: &SessionId) -> Result<Option<SessionData>, StoreError> {
-        Ok(self.live().get(id).map(|(session, _)| session.clone()))
+        Ok(self.live().get(id).cloned())
     }
 
     async fn write(&self, id: &SessionId, data: &SessionData, if_held: bool) -> Done {
         let mut sessions = self.live();
         if !if_held || sessions.contains_key(id) {
-            sessions.insert(id.clone(), (data.clone(), Instant::now() + ttl(data)));
+            sessions.insert(id.clone(), data.clone());
         }
         Ok(())
     }
@@ -114,7 +109,7 @@ impl SessionStore for MemoryStore {
 
     async fn delete_all_of(&self, user: &str) -> Done {
         self.live()
-            .retain(|_, (session, _)| session.user.as_deref() != Some(user));
+            .retain(|_, data| data.user.as_deref() != Some(user));
         Ok(())
     }
 }
@@ -185,10 +180,8 @@ fn user_key(user: &str) -> String {
 }
 
 /// What is left of the session in whole milliseconds for `PX`, at least one.
-fn millis(data: &SessionData) -> u64 {
-    u64::try_from(ttl(data).as_millis())
-        .unwrap_or(u64::MAX)
-        .max(1)
+fn millis(data: &SessionData) -> i64 {
+    (data.expires - Utc::now()).num_milliseconds().max(1)
 }
 
 #[async_trait]

@@ -192,6 +192,45 @@ fn logging_out_refuses_a_copy_and_everywhere_ends_every_session_of_the_user() {
 }
 
 #[test]
+fn logging_out_deletes_the_cookie_and_says_goodbye() {
+    let server = server();
+    let browser = Browser::new(&server);
+    browser.log_in("Tim");
+    browser.post("/colour", "colour=blue");
+    let response = browser.get("/logout");
+    assert_eq!(response.headers().get_one("Location"), Some("/login"));
+    let removal = set_cookie_headers(&response)
+        .into_iter()
+        .find(|h| h.starts_with("session="));
+    let removal = removal.expect("the session cookie is removed");
+    assert!(
+        removal.starts_with("session=; ") && removal.contains("Max-Age=0"),
+        "{removal}"
+    );
+    drop(response);
+    let page = browser.page("/login");
+    assert!(page.contains("You have been logged out, Tim."), "{page}");
+    assert!(
+        !browser.page("/").contains("blue"),
+        "the whole session is gone"
+    );
+}
+
+#[test]
+fn the_user_page_says_when_the_session_ends() {
+    let server = server_with("session_absolute_lifetime", 60);
+    let browser = Browser::new(&server);
+    browser.log_in("Tim");
+    let page = browser.page("/user");
+    assert!(page.contains("in 60 seconds"), "{page}");
+    assert!(
+        page.contains("However active you are, this session ends at <strong>20"),
+        "{page}"
+    );
+    assert!(page.contains(" UTC</strong>"), "{page}");
+}
+
+#[test]
 fn bad_input_gets_the_form_again_with_422() {
     let server = server();
     let browser = Browser::new(&server);
