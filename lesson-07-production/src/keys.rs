@@ -15,7 +15,10 @@ pub(crate) struct Fallbacks(Vec<Key>);
 
 /// A list, or one key on its own. Untagged: a bad value's error does not repeat the value.
 #[derive(Deserialize)]
-#[serde(untagged)]
+#[serde(
+    untagged,
+    expecting = "a list of old keys, each as `secret_key` takes it"
+)]
 enum OneOrMany {
     One(String),
     Many(Vec<String>),
@@ -30,10 +33,10 @@ impl TryFrom<OneOrMany> for Fallbacks {
             OneOrMany::Many(texts) => texts,
         };
         let keys = texts.iter().enumerate().map(|(i, text)| {
+            let n = i + 1;
             key_from(text).ok_or(format!(
-                "secret_key_fallbacks: key number {} is not a key as `secret_key` takes it (256-bit base64 or hex, \
-                 not all zeros); the key itself is not shown",
-                i + 1
+                "entry {n} is not a key as `secret_key` takes it (44 or 88 base64 characters or 64 \
+                 hex digits, at least 32 bytes, not all zeros); the entry is not shown"
             ))
         });
         Ok(Fallbacks(keys.collect::<Result<_, _>>()?))

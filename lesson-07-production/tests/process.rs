@@ -84,7 +84,14 @@ fn a_malformed_fallback_refuses_the_launch_without_printing_the_key() {
         let env = [("ROCKET_SECRET_KEY_FALLBACKS", fallbacks.as_str())];
         let Exit { failed, printed } = launch_with(&env);
         assert!(failed, "{printed}");
-        assert!(printed.contains("secret_key_fallbacks"), "{printed}");
+        assert!(
+            printed.contains("not a key as `secret_key` takes it"),
+            "{printed}"
+        );
+        assert!(
+            printed.contains(r#"for key "SECRET_KEY_FALLBACKS""#),
+            "{printed}"
+        );
         assert!(!printed.contains(secret), "the key was printed: {printed}");
     }
 }
