@@ -8,7 +8,8 @@
 //!
 //! Run:  `cargo run -p lesson-07`, then open <http://127.0.0.1:8007>. Nothing else to install.
 //!       `ROCKET_SESSION_STORE=redis://127.0.0.1:6379 cargo run -p lesson-07` shares sessions.
-//! Why each piece is there: the chapter, `docs/src/lesson-07.md`.
+//! Flask step: Flask-Session on Redis, with Flask 3.1's `SECRET_KEY_FALLBACKS` and
+//! `SESSION_COOKIE_SECURE`. Why each piece is there: the chapter, `docs/src/lesson-07.md`.
 
 use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 use rocket::fairing::AdHoc;
