@@ -248,8 +248,7 @@ impl Session<'_> {
         let (Some(id), Some(data)) = (&self.id, &self.data) else {
             return;
         };
-        let secure = self.sessions.config.cookie_secure;
-        let cookie = Cookie::build((SESSION_COOKIE, id.as_str().to_owned())).secure(secure);
+        let cookie = Cookie::build((SESSION_COOKIE, id.as_str().to_owned()));
         let cookie = if data.permanent {
             let expires = OffsetDateTime::from_unix_timestamp(data.expires.timestamp());
             let max_age = Duration::seconds((data.expires - self.now).num_seconds());
@@ -259,6 +258,9 @@ impl Session<'_> {
         } else {
             cookie.expires(None)
         };
+        let mut cookie = cookie.build();
+        // Flask's `SESSION_COOKIE_SECURE`; left unset (not `false`), Rocket adds it when it serves TLS.
+        cookie.set_secure(self.sessions.config.cookie_secure.then_some(true));
         self.jar.add_private(cookie);
     }
     // ANCHOR_END: send_cookie
