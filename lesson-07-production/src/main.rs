@@ -259,7 +259,7 @@ impl Session<'_> {
             cookie.expires(None)
         };
         let mut cookie = cookie.build();
-        // Flask's `SESSION_COOKIE_SECURE`; left unset (not `false`), Rocket adds it when it serves TLS.
+        // Flask's `SESSION_COOKIE_SECURE`; unset (not `false`) lets Rocket add it under TLS.
         cookie.set_secure(self.sessions.config.cookie_secure.then_some(true));
         self.jar.add_private(cookie);
     }
@@ -460,7 +460,8 @@ fn open_session_store() -> AdHoc {
                     Box::new(store)
                 }
                 Err(error) => {
-                    rocket::error!("Session store: {error}. Point ROCKET_SESSION_STORE at a Redis that answers, or unset it.");
+                    let fix = "Point ROCKET_SESSION_STORE at a Redis that answers, or unset it.";
+                    rocket::error!("Session store: {error}. {fix}");
                     return Err(rocket);
                 }
             },

@@ -119,7 +119,7 @@ impl SessionStore for MemoryStore {
 const REDIS_TIMEOUT: Duration = Duration::from_secs(1);
 
 // ANCHOR: redis
-/// Sessions in Redis: `lesson-07:session:<id>` (JSON, with the TTL of what is left of the session) and
+/// Sessions in Redis: `lesson-07:session:<id>` (JSON, its TTL what is left of the session) and
 /// `lesson-07:user:<name>` (the set of that user's ids, for "log out everywhere").
 pub(crate) struct RedisStore {
     connection: ConnectionManager,
@@ -208,7 +208,7 @@ impl SessionStore for RedisStore {
         }
         if let Some(user) = &data.user {
             pipe.cmd("SADD").arg(user_key(user)).arg(id.as_str());
-            // The set lives as long as its longest session: NX sets a new set's TTL, GT lengthens it.
+            // The set outlives its longest session: NX sets a new set's TTL, GT lengthens it.
             for when in ["NX", "GT"] {
                 pipe.cmd("PEXPIRE")
                     .arg(user_key(user))
