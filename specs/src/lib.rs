@@ -13,6 +13,7 @@ mod lesson_02;
 mod lesson_03;
 mod lesson_04;
 mod lesson_05;
+pub mod lesson_07;
 mod steps;
 
 use std::fmt;
@@ -258,6 +259,7 @@ pub fn spec(lesson: u8) -> Option<&'static [Check]> {
         3 => Some(lesson_03::CHECKS),
         4 => Some(lesson_04::CHECKS),
         5 => Some(lesson_05::CHECKS),
+        7 => Some(lesson_07::CHECKS),
         _ => None,
     }
 }

@@ -3,6 +3,8 @@
 //! to it over 127.0.0.1, with no dependencies, so that every lesson can prove it serves from the
 //! workspace root the way `cargo run -p lesson-0N` starts it, or that it refuses to start.
 
+pub mod redis;
+
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};

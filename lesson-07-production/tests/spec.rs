@@ -1,0 +1,38 @@
+//! Lesson 07's spec (package `specs`), run against this lesson's real binary started from the
+//! workspace root. The checks that start a `redis-server` are `#[ignore]`d with it.
+
+use specs::lesson_07::NEEDS_REDIS;
+use specs::{assert_passes, assert_points_fail, spec, Binary, Check};
+use test_support::workspace_root;
+
+fn this_lesson() -> Binary {
+    let root = workspace_root(env!("CARGO_MANIFEST_DIR"));
+    Binary::new(env!("CARGO_BIN_EXE_lesson-07"), root)
+}
+
+fn checks(with_redis: bool) -> Vec<Check> {
+    let all = spec(7).expect("lesson 07 has a spec");
+    let wanted = |check: &&Check| check.name.contains(NEEDS_REDIS) == with_redis;
+    all.iter().filter(wanted).copied().collect()
+}
+
+#[test]
+fn passes_the_lesson_07_checks_that_need_no_redis() {
+    assert_passes(&checks(false), &this_lesson());
+}
+
+#[test]
+#[ignore = "needs redis-server: see README"]
+fn passes_the_lesson_07_checks_on_redis() {
+    assert_passes(&checks(true), &this_lesson());
+}
+
+#[test]
+#[ignore = "needs redis-server: see README"]
+fn lesson_06_fails_the_point_checks_of_lesson_07() {
+    let report = assert_points_fail(
+        spec(7).expect("lesson 07 has a spec"),
+        &Binary::built("lesson-06"),
+    );
+    println!("{report}");
+}
