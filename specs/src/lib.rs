@@ -13,6 +13,7 @@ mod lesson_02;
 mod lesson_03;
 mod lesson_04;
 mod lesson_05;
+mod lesson_06;
 mod steps;
 
 use std::fmt;
@@ -250,7 +251,7 @@ impl fmt::Debug for Check {
     }
 }
 
-/// Lesson `lesson`'s spec, `None` for a lesson without one.
+/// Lesson `lesson`'s spec (lessons 01 to 06 have one), `None` for a lesson without one.
 pub fn spec(lesson: u8) -> Option<&'static [Check]> {
     match lesson {
         1 => Some(lesson_01::CHECKS),
@@ -258,6 +259,7 @@ pub fn spec(lesson: u8) -> Option<&'static [Check]> {
         3 => Some(lesson_03::CHECKS),
         4 => Some(lesson_04::CHECKS),
         5 => Some(lesson_05::CHECKS),
+        6 => Some(lesson_06::CHECKS),
         _ => None,
     }
 }
@@ -270,25 +272,39 @@ fn drops(lesson: u8) -> &'static [&'static str] {
         3 => lesson_03::DROPS,
         4 => lesson_04::DROPS,
         5 => lesson_05::DROPS,
+        6 => lesson_06::DROPS,
         _ => &[],
     }
 }
 
-/// The checks of lessons before `lesson` that still hold for it: every earlier check, except those
-/// a later lesson (up to `lesson`) drops or replaces with a check of the same name.
+/// The lessons `lesson` is built from, in order, itself last: each lesson starts from the one
+/// before, except lesson 06, which starts from lesson 04 (lesson 05's templates are not in it).
+fn lineage(lesson: u8) -> Vec<u8> {
+    match lesson {
+        6 => vec![1, 2, 3, 4, 6],
+        _ => (1..=lesson).collect(),
+    }
+}
+
+/// The checks of the lessons `lesson` is built from that still hold for it: every one of their
+/// checks, except those a later lesson of the line (up to `lesson`) drops or replaces with a check
+/// of the same name.
 pub fn kept(lesson: u8) -> Vec<Check> {
-    let later_than = |earlier: u8, name: &str| {
-        (earlier + 1..=lesson).any(|later| {
+    let line = lineage(lesson);
+    let dropped_after = |position: usize, name: &str| {
+        line[position + 1..].iter().any(|&later| {
             drops(later).contains(&name)
                 || spec(later).is_some_and(|checks| checks.iter().any(|c| c.name == name))
         })
     };
-    (1..lesson)
-        .filter_map(|earlier| spec(earlier).map(|checks| (earlier, checks)))
-        .flat_map(|(earlier, checks)| {
+    line.iter()
+        .enumerate()
+        .filter(|&(_, &earlier)| earlier != lesson)
+        .filter_map(|(position, &earlier)| spec(earlier).map(|checks| (position, checks)))
+        .flat_map(|(position, checks)| {
             checks
                 .iter()
-                .filter(move |check| !later_than(earlier, check.name))
+                .filter(move |check| !dropped_after(position, check.name))
         })
         .copied()
         .collect()
