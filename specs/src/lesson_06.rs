@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::lesson_02::{with_key, SAME_KEY};
 use crate::lesson_03::REVOKE;
-use crate::lesson_04::{log_in_kept, EXPIRY, PANEL_SESSION, REMOVAL_SESSION};
+use crate::lesson_04::{log_in_kept, EXPIRY, PANEL_SESSION, REMOVAL_SESSION, SHORT};
 use crate::steps::{
     assert_no_set_cookie, assert_page, assert_redirect, assert_set_cookies, cookie_header,
     logged_in, poll, start, start_with,
@@ -52,7 +52,7 @@ pub(crate) const CHECKS: &[Check] = &[
     )
     .the_point(),
     Check::new(
-        "with session_lifetime = 2 the store forgets a session once its time is up: a copy of the cookie is sent to /login",
+        "with session_lifetime = 3 the store forgets a session once its time is up: a copy of the cookie is sent to /login",
         PITFALLS,
         the_store_forgets_an_expired_session,
     )
@@ -136,13 +136,13 @@ fn log_out_everywhere_without_a_login_just_redirects(program: &dyn Program) -> R
 
 fn the_store_forgets_an_expired_session(program: &dyn Program) -> Result<(), Failure> {
     let settings = Settings {
-        session_lifetime: Some(2),
+        session_lifetime: Some(SHORT),
         ..with_key(0)
     };
     let app = start_with(program, &settings)?;
     let copy = logged_in(&app, "Tim")?;
     assert_page(&app.get("/user", &[&copy]), &["Hello, Tim"])?;
-    poll(Duration::from_secs(6), || {
+    poll(Duration::from_secs(SHORT + 3), || {
         assert_redirect(&app.get("/user", &[&copy]), "/login")
     })?;
     assert_page(&app.get("/", &[&copy]), &[NOT_HELD])
