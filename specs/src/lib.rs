@@ -1,7 +1,8 @@
 //! Each lesson's promises, as named black-box checks that talk HTTP to a running program: the
 //! lesson's own binary, a student's build of the exercise, or a Flask twin. A check sees only what
 //! a browser or curl sees (status, `Location`, the literal `Set-Cookie` lines, the page), so the
-//! same spec proves a lesson right, tells it apart from the lesson before, and marks an exercise.
+//! same spec proves a lesson right, tells it apart from the lesson before, and can mark a student's
+//! exercise.
 //!
 //! ```no_run
 //! let program = specs::Binary::built("lesson-02");
@@ -102,10 +103,10 @@ impl Program for Binary {
             .to_str()
             .ok_or_else(|| format!("{} is not UTF-8", self.path.display()))?;
         let server = Server::try_start(path, &self.current_dir, free_port(), &env)?;
-        Ok(App {
-            addr: SocketAddr::from(([127, 0, 0, 1], server.port())),
-            _server: Some(server),
-        })
+        Ok(App::new(
+            SocketAddr::from(([127, 0, 0, 1], server.port())),
+            Some(Box::new(server)),
+        ))
     }
 
     fn describe(&self) -> String {
@@ -148,10 +149,7 @@ impl Program for Url {
         if *settings != Settings::default() {
             return Err(format!("{NOT_RUN_AGAINST_A_URL}: {settings:?}"));
         }
-        Ok(App {
-            addr: self.addr,
-            _server: None,
-        })
+        Ok(App::new(self.addr, None))
     }
 
     fn describe(&self) -> String {
@@ -169,10 +167,21 @@ pub const NOT_RUN_AGAINST_A_URL: &str = "not run: needs the program, not a URL";
 /// A running instance; dropping it stops the process (when this side started it).
 pub struct App {
     addr: SocketAddr,
-    _server: Option<Server>,
+    /// What stops the process when dropped (a [`Server`], or another `Program`'s own handle).
+    _running: Option<Box<dyn Send>>,
 }
 
 impl App {
+    /// The instance listening on `addr`, kept running by `running` (dropped with the `App`, so it
+    /// should stop the process when dropped; `None` for a server this side did not start). For
+    /// other implementations of [`Program`], such as a Flask twin's.
+    pub fn new(addr: SocketAddr, running: Option<Box<dyn Send>>) -> App {
+        App {
+            addr,
+            _running: running,
+        }
+    }
+
     /// Sends `GET path` with the extra header lines `headers` (such as `"Cookie: user=admin"`).
     pub fn get(&self, path: &str, headers: &[&str]) -> Response {
         test_support::get(self.addr, path, headers)
