@@ -264,8 +264,8 @@ fn logout_everywhere(user: Option<User>, jar: &CookieJar<'_>, store: &State<Stor
 // ANCHOR_END: logout_everywhere
 
 // ANCHOR: panel
-const UNREADABLE: &str = "Could not be decrypted with this server's key (forged, changed, cut \
-    short or made with another key): ignored, you are not logged in.";
+const UNREADABLE: &str = "Could not be read with this server's key (forged, changed, cut short \
+    or made with another key): ignored, you are not logged in.";
 
 fn explain(request: &Request<'_>, cookie: &Cookie<'static>) -> Option<String> {
     if cookie.name() != SESSION_COOKIE {
@@ -275,19 +275,21 @@ fn explain(request: &Request<'_>, cookie: &Cookie<'static>) -> Option<String> {
         return Some(UNREADABLE.to_owned());
     };
     let lifetime = request.rocket().state::<SessionConfig>()?.lifetime();
-    let store = request.rocket().state::<Store>()?;
-    Some(match store.sessions().get(&id) {
-        Some(data) if data.is_current(now(), lifetime) => format!(
-            "Decrypted with this server's key: a session id. This server holds {} under it, \
-             for {} more seconds.",
-            serde_json::to_string(data).unwrap_or_default(),
-            (data.expires - now()).num_seconds()
+    Some(
+        match request.rocket().state::<Store>()?.sessions().get(&id) {
+            Some(data) if data.is_current(now(), lifetime) => format!(
+                "Decrypted with this server's key to the session id {id}: that is all the cookie \
+             holds. Under that id the store holds {} for {} more seconds.",
+                serde_json::to_string(data).unwrap_or_default(),
+                (data.expires - now()).num_seconds()
+            ),
+            _ => format!(
+            "Decrypted with this server's key to the session id {id}, which the store does not \
+             hold (logged out, ended everywhere, lost when the server restarted) or whose time \
+             is up: you are not logged in."
         ),
-        _ => "Decrypted with this server's key: a session id that this server does not hold \
-            (logged out, ended everywhere, from before a restart) or whose time is up: you are \
-            not logged in."
-            .to_owned(),
-    })
+        },
+    )
 }
 // ANCHOR_END: panel
 
