@@ -268,28 +268,25 @@ const UNREADABLE: &str = "Could not be read with this server's key (forged, chan
     or made with another key): ignored, you are not logged in.";
 
 fn explain(request: &Request<'_>, cookie: &Cookie<'static>) -> Option<String> {
-    if cookie.name() != SESSION_COOKIE {
-        return None;
-    }
+    (cookie.name() == SESSION_COOKIE).then_some(())?;
     let Some(id) = read(request.cookies()) else {
         return Some(UNREADABLE.to_owned());
     };
     let lifetime = request.rocket().state::<SessionConfig>()?.lifetime();
-    Some(
-        match request.rocket().state::<Store>()?.sessions().get(&id) {
-            Some(data) if data.is_current(now(), lifetime) => format!(
-                "Decrypted with this server's key to the session id {id}: that is all the cookie \
+    let store = request.rocket().state::<Store>()?;
+    Some(match store.sessions().get(&id) {
+        Some(data) if data.is_current(now(), lifetime) => format!(
+            "Decrypted with this server's key to the session id {id}: that is all the cookie \
              holds. Under that id the store holds {} for {} more seconds.",
-                serde_json::to_string(data).unwrap_or_default(),
-                (data.expires - now()).num_seconds()
-            ),
-            _ => format!(
+            serde_json::to_string(data).unwrap_or_default(),
+            (data.expires - now()).num_seconds()
+        ),
+        _ => format!(
             "Decrypted with this server's key to the session id {id}, which the store does not \
              hold (logged out, ended everywhere, lost when the server restarted) or whose time \
              is up: you are not logged in."
         ),
-        },
-    )
+    })
 }
 // ANCHOR_END: panel
 
