@@ -1,7 +1,6 @@
 //! Lesson 06's spec (package `specs`), and the checks of earlier lessons it keeps, run against
 //! this lesson's real binary started from the workspace root, the way `cargo run -p lesson-06`
-//! starts it. The last test shows that the spec tells this lesson from lesson 04, the lesson it is
-//! built from (lesson 05's templates are not in it).
+//! starts it. The last test shows that the spec tells this lesson from the one before.
 
 use specs::{assert_passes, assert_points_fail, kept, spec, Binary};
 use test_support::workspace_root;
@@ -24,8 +23,8 @@ fn keeps_what_earlier_lessons_promised() {
 }
 
 #[test]
-fn lesson_04_fails_the_point_checks_of_lesson_06() {
-    let previous = Binary::built("lesson-04");
+fn lesson_05_fails_the_point_checks_of_lesson_06() {
+    let previous = Binary::built("lesson-05");
     let report = assert_points_fail(spec(6).expect("lesson 06 has a spec"), &previous);
     println!("{report}");
 }

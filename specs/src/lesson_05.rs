@@ -35,62 +35,40 @@ pub(crate) const CHECKS: &[Check] = &[
         the_navigation_follows_a_logout,
     )
     .the_point(),
-    Check::new(
-        "the login form asks for a first and a last name, both optional",
-        CHANGED,
-        the_login_form_asks_for_names,
-    )
-    .the_point(),
-    Check::new(
-        "with no names typed, the profile on /user is empty: no “First name:” nor “Last name:”",
-        CHANGED,
-        an_empty_profile_shows_nothing,
-    )
-    .the_point(),
-    Check::new(
-        "a first name alone is kept in `session`, greets you and appears in the profile; no “Last name:” line",
-        CHANGED,
-        a_first_name_alone_appears,
-    )
-    .the_point(),
-    Check::new(
-        "a first name of only spaces is not kept: the greeting says Tim",
-        CHANGED,
-        a_blank_name_is_not_kept,
-    ),
-    Check::new(
-        "both names appear in the profile",
-        CHANGED,
-        both_names_appear,
-    )
-    .the_point(),
+    Check::new(NAMES_FORM, CHANGED, the_login_form_asks_for_names).the_point(),
+    Check::new(EMPTY_PROFILE, CHANGED, an_empty_profile_shows_nothing).the_point(),
+    Check::new(FIRST_NAME_ALONE, CHANGED, a_first_name_alone_appears).the_point(),
+    Check::new(BLANK_NAME, CHANGED, a_blank_name_is_not_kept),
+    Check::new(BOTH_NAMES, CHANGED, both_names_appear).the_point(),
     Check::new(
         "logging out forgets everything (Flask's `session.clear()`): one removal of `session`",
         RECEIVES,
         logging_out_forgets_everything,
     ),
-    Check::new(
-        "the panel shows the session's JSON with only the values that are set (no null)",
-        RECEIVES,
-        the_panel_leaves_out_unset_values,
-    )
-    .the_point(),
-    Check::new(
-        "HTML in a name is escaped in the navigation, the greeting and the profile",
-        PITFALLS,
-        html_in_names_is_escaped,
-    )
-    .the_point(),
-    Check::new(
-        "a bad first or last name (51 characters, a line break) gets a message and 422, what was typed, and no cookie",
-        CHANGED,
-        bad_names_are_refused,
-    )
-    .the_point(),
+    Check::new(PANEL_NO_NULL, RECEIVES, the_panel_leaves_out_unset_values).the_point(),
+    Check::new(NAMES_ESCAPED, PITFALLS, html_in_names_is_escaped).the_point(),
+    Check::new(BAD_NAMES, CHANGED, bad_names_are_refused).the_point(),
 ];
 
 /// Lesson 04's logout check is replaced by one that says what is forgotten.
 pub(crate) const DROPS: &[&str] = &[crate::lesson_04::LOGOUT_DELETES];
+
+// The names lesson 06 drops, spelled once.
+pub(crate) const NAMES_FORM: &str =
+    "the login form asks for a first and a last name, both optional";
+pub(crate) const EMPTY_PROFILE: &str =
+    "with no names typed, the profile on /user is empty: no “First name:” nor “Last name:”";
+pub(crate) const FIRST_NAME_ALONE: &str =
+    "a first name alone is kept in `session`, greets you and appears in the profile; no “Last name:” line";
+pub(crate) const BLANK_NAME: &str =
+    "a first name of only spaces is not kept: the greeting says Tim";
+pub(crate) const BOTH_NAMES: &str = "both names appear in the profile";
+pub(crate) const PANEL_NO_NULL: &str =
+    "the panel shows the session's JSON with only the values that are set (no null)";
+pub(crate) const NAMES_ESCAPED: &str =
+    "HTML in a name is escaped in the navigation, the greeting and the profile";
+pub(crate) const BAD_NAMES: &str =
+    "a bad first or last name (51 characters, a line break) gets a message and 422, what was typed, and no cookie";
 
 const NAV_LOGGED_OUT: &str =
     "<nav>\n    <a href=\"/\">Home</a> ·\n    <a href=\"/login\">Log in</a>\n  </nav>";

@@ -8,6 +8,10 @@ use std::time::Duration;
 use crate::lesson_02::{with_key, SAME_KEY};
 use crate::lesson_03::REVOKE;
 use crate::lesson_04::{log_in_kept, EXPIRY, PANEL_SESSION, REMOVAL_SESSION, SHORT};
+use crate::lesson_05::{
+    BAD_NAMES, BLANK_NAME, BOTH_NAMES, EMPTY_PROFILE, FIRST_NAME_ALONE, NAMES_ESCAPED, NAMES_FORM,
+    PANEL_NO_NULL,
+};
 use crate::steps::{
     assert_no_set_cookie, assert_page, assert_redirect, assert_set_cookies, cookie_header,
     logged_in, poll, start, start_with,
@@ -15,7 +19,7 @@ use crate::steps::{
 use crate::{Check, Failure, Program, Settings};
 
 const CHANGED: &str =
-    "Chapter 6, “What changed since lesson 04” (docs/src/lesson-06.md#what-changed-since-lesson-04)";
+    "Chapter 6, “What changed since lesson 05” (docs/src/lesson-06.md#what-changed-since-lesson-05)";
 const RECEIVES: &str =
     "Chapter 6, “What the browser receives” (docs/src/lesson-06.md#what-the-browser-receives)";
 const PITFALLS: &str = "Chapter 6, “Pitfalls” (docs/src/lesson-06.md#pitfalls)";
@@ -67,8 +71,22 @@ pub(crate) const CHECKS: &[Check] = &[
 ];
 
 /// Earlier checks that lesson 06 changes on purpose: logout now revokes, a restart of the memory
-/// store forgets every session, and the panel describes an id instead of the session itself.
-pub(crate) const DROPS: &[&str] = &[REVOKE, SAME_KEY, EXPIRY, PANEL_SESSION];
+/// store forgets every session, and the panel describes an id instead of the session itself; and
+/// lesson 05's first and last names, which lesson 06 does not keep.
+pub(crate) const DROPS: &[&str] = &[
+    REVOKE,
+    SAME_KEY,
+    EXPIRY,
+    PANEL_SESSION,
+    NAMES_FORM,
+    EMPTY_PROFILE,
+    FIRST_NAME_ALONE,
+    BLANK_NAME,
+    BOTH_NAMES,
+    PANEL_NO_NULL,
+    NAMES_ESCAPED,
+    BAD_NAMES,
+];
 
 const NOT_HELD: &str = "which the store does not hold";
 

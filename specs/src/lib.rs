@@ -288,13 +288,9 @@ fn drops(lesson: u8) -> &'static [&'static str] {
     }
 }
 
-/// The lessons `lesson` is built from, in order, itself last: each lesson starts from the one
-/// before, except lesson 06, which starts from lesson 04 (lesson 05's templates are not in it).
+/// The lessons `lesson` is built from, in order, itself last: each starts from the one before.
 fn lineage(lesson: u8) -> Vec<u8> {
-    match lesson {
-        6 => vec![1, 2, 3, 4, 6],
-        _ => (1..=lesson).collect(),
-    }
+    (1..=lesson).collect()
 }
 
 /// The checks of the lessons `lesson` is built from that still hold for it: every one of their
