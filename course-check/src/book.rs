@@ -273,7 +273,10 @@ mod tests {
     #[test]
     fn typed_python_of_more_than_three_lines_is_found() {
         let short = "```python\nsession.pop(\"user\", None)\n\nsession.clear()\nflash(m)\n```\n";
-        assert!(pasted_code(short).is_empty(), "three lines, blank ones not counted");
+        assert!(
+            pasted_code(short).is_empty(),
+            "three lines, blank ones not counted"
+        );
         let included = "```python\n{{#include ../../flask-twins/lesson_02.py:login}}\n```\n";
         assert!(pasted_code(included).is_empty());
         let long = "```python\nimport os\napp = Flask(__name__)\nx = 1\ny = 2\n```\n";

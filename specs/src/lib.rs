@@ -166,6 +166,14 @@ pub struct App {
 }
 
 impl App {
+    /// An instance another [`Program`] started (such as a Flask twin), stopped when dropped.
+    pub fn started(server: Server) -> App {
+        App {
+            addr: SocketAddr::from(([127, 0, 0, 1], server.port())),
+            _server: Some(server),
+        }
+    }
+
     /// Sends `GET path` with the extra header lines `headers` (such as `"Cookie: user=admin"`).
     pub fn get(&self, path: &str, headers: &[&str]) -> Response {
         test_support::get(self.addr, path, headers)

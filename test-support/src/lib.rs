@@ -51,18 +51,28 @@ impl Server {
         port: u16,
         env: &[(&str, &str)],
     ) -> Result<Server, String> {
-        let child = Command::new(binary)
+        let mut command = Command::new(binary);
+        command
             .current_dir(current_dir)
             .env("ROCKET_ADDRESS", "127.0.0.1")
             .env("ROCKET_PORT", port.to_string())
             .env("ROCKET_LOG_LEVEL", "off")
             .env("ROCKET_CLI_COLORS", "false")
             .envs(env.iter().copied())
+            .stderr(Stdio::piped());
+        Server::try_spawn(command, port)
+    }
+
+    /// Starts any server program: `command` as the caller prepared it (arguments, environment,
+    /// where its standard error goes), with no input and its standard output dropped, and waits
+    /// until 127.0.0.1:`port` accepts connections. For programs that are not a lesson's binary,
+    /// such as the Flask twins.
+    pub fn try_spawn(mut command: Command, port: u16) -> Result<Server, String> {
+        let child = command
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::piped())
             .spawn()
-            .map_err(|e| format!("start {binary}: {e}"))?;
+            .map_err(|e| format!("start {:?}: {e}", command.get_program()))?;
         let mut server = Server {
             child,
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, port)),
