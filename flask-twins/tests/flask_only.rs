@@ -1,0 +1,128 @@
+//! What only the Flask side shows: the seeds' bugs as their own tiny apps, the evidence the
+//! corrections chapter cites, and Flask 3.1's key rotation (`SECRET_KEY_FALLBACKS`).
+//!
+//! They need python3-venv and PyPI: `cargo test -p flask-twins -- --ignored` (see README).
+
+use flask_twins::{
+    assert_page, assert_redirect, python, read_session, start, venv, FlaskTwin, Jar,
+};
+use specs::Settings;
+use std::process::Command;
+
+fn keyed(key: &str, fallbacks: &str) -> Settings {
+    Settings {
+        secret_key: Some(key.to_owned()),
+        extra_env: vec![(
+            "FLASK_SECRET_KEY_FALLBACKS".to_owned(),
+            fallbacks.to_owned(),
+        )],
+        ..Settings::default()
+    }
+}
+
+#[test]
+#[ignore = "needs python3-venv: see README"]
+fn session_user_set_to_none_is_not_a_logout() {
+    let app = start(
+        &FlaskTwin::new("lesson_03_none_logout.py"),
+        &Settings::default(),
+    );
+    let mut jar = Jar::default();
+    assert_redirect(&jar.post(&app, "/login", "nm=Tim"), "/user", "Flask");
+    assert_redirect(&jar.get(&app, "/logout"), "/login", "Flask");
+    let inside = read_session(jar.value("session").expect("a session cookie")).expect("readable");
+    assert_eq!(inside, r#"{"user":null}"#);
+    assert_redirect(&jar.get(&app, "/login"), "/user", "Flask");
+    assert_page(&jar.get(&app, "/user"), &["Hello, None"], "Flask");
+}
+
+#[test]
+#[ignore = "needs python3-venv: see README"]
+fn session_user_raises_key_error_for_a_new_visitor() {
+    let app = start(
+        &FlaskTwin::new("lesson_03_keyerror.py"),
+        &Settings::default(),
+    );
+    let first_visit = app.get("/home", &[]);
+    assert_eq!(first_visit.status, 500, "{first_visit:?}");
+    let mut jar = Jar::default();
+    assert_redirect(&jar.post(&app, "/login", "nm=Tim"), "/home", "Flask");
+    assert_page(&jar.get(&app, "/home"), &["Hello, Tim"], "Flask");
+}
+
+#[test]
+#[ignore = "needs python3-venv: see README"]
+fn whoever_knows_the_key_signs_an_admin_session() {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("forge_session.py");
+    let output = Command::new(venv().join("bin").join("python"))
+        .arg(&script)
+        .args(["hello", r#"{"user": "admin"}"#])
+        .output()
+        .expect("run forge_session.py");
+    assert!(output.status.success(), "{output:?}");
+    let forged = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    let app = start(&FlaskTwin::new("lesson_02.py"), &keyed("hello", ""));
+    let cookie = format!("Cookie: session={forged}");
+    assert_page(&app.get("/user", &[&cookie]), &["Hello, admin"], "Flask");
+}
+
+#[test]
+#[ignore = "needs python3-venv: see README"]
+fn a_permanent_session_lasts_31_days_by_default() {
+    let lifetime = python(
+        "from flask import Flask; print(Flask(__name__).permanent_session_lifetime)",
+        &[],
+    );
+    assert_eq!(lifetime, "31 days, 0:00:00");
+}
+
+#[test]
+#[ignore = "needs python3-venv: see README"]
+fn a_misspelled_secrete_key_sets_no_key_and_the_first_session_write_is_a_500() {
+    let printed = python(
+        "
+from flask import Flask, session
+app = Flask(__name__)
+app.secrete_key = 'abc'
+@app.get('/')
+def home():
+    session['user'] = 'Tim'
+    return 'ok'
+app.logger.disabled = True
+print(app.secret_key, app.test_client().get('/').status_code)
+",
+        &[],
+    );
+    assert_eq!(printed, "None 500");
+}
+
+#[test]
+#[ignore = "needs python3-venv: see README"]
+fn a_fallback_key_keeps_old_sessions_and_new_cookies_use_the_new_key() {
+    let [old, new] = specs::TEST_ONLY_SECRET_KEYS;
+    let twin = FlaskTwin::new("lesson_07_key_rotation.py");
+    let mut signed_with_old = Jar::default();
+    let before = start(&twin, &keyed(old, ""));
+    let response = signed_with_old.post(&before, "/login", "nm=Tim&remember=on");
+    assert_redirect(&response, "/user", "Flask");
+
+    // Rotated: the old key only as a fallback. The old cookie still logs in, and the answer
+    // (a permanent session is re-sent on every request) carries a cookie signed anew.
+    let rotated = start(&twin, &keyed(new, old));
+    let mut renewed = signed_with_old.clone();
+    assert_page(&renewed.get(&rotated, "/user"), &["Hello, Tim"], "Flask");
+    assert_ne!(renewed.value("session"), signed_with_old.value("session"));
+
+    // The fallback removed: the old cookie is refused, the renewed one was signed with the new key.
+    let only_new = start(&twin, &keyed(new, ""));
+    assert_redirect(
+        &only_new.get("/user", &[&signed_with_old.header()]),
+        "/login",
+        "Flask",
+    );
+    assert_page(
+        &only_new.get("/user", &[&renewed.header()]),
+        &["Hello, Tim"],
+        "Flask",
+    );
+}
