@@ -90,6 +90,12 @@ fn a_permanent_session_flask_sends_expires_without_max_age_rocket_both() {
         line.contains("; Expires=") && !line.contains("Max-Age"),
         "{line}"
     );
+    let value = line
+        .split(';')
+        .next()
+        .and_then(|pair| pair.strip_prefix("session="));
+    let inside = read_session(value.expect("the cookie session")).expect("readable");
+    assert!(inside.contains(r#""_permanent":true"#), "{inside}");
 
     let lesson = start(&Binary::built("lesson-04"), &settings);
     let (_, response) = log_in(&lesson, "nm=Tim&remember=on", "Rocket");
@@ -236,4 +242,32 @@ fn both_escape_html_in_a_name_spelled_differently() {
             page.body
         );
     }
+}
+
+#[test]
+#[ignore = "needs python3-venv: see README"]
+fn clear_is_one_deletion_in_flask_one_per_cookie_in_rocket() {
+    let twin = flask("lesson_03.py");
+    let (mut jar, _) = log_in(&twin, "nm=Tim", "Flask");
+    jar.post(&twin, "/colour", "colour=blue");
+    let forget = jar.post(&twin, "/forget", "");
+    assert_redirect(&forget, "/login", "Flask");
+    assert_eq!(
+        forget.header_values("Set-Cookie"),
+        ["session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; HttpOnly; Path=/"]
+    );
+
+    let lesson = rocket("lesson-03");
+    let (mut jar, _) = log_in(&lesson, "nm=Tim", "Rocket");
+    jar.post(&lesson, "/colour", "colour=blue");
+    let forget = jar.post(&lesson, "/forget", "");
+    assert_redirect(&forget, "/login", "Rocket");
+    let mut removed: Vec<&str> = forget
+        .header_values("Set-Cookie")
+        .into_iter()
+        .filter(|line| line.contains("Max-Age=0"))
+        .filter_map(|line| line.split('=').next())
+        .collect();
+    removed.sort_unstable();
+    assert_eq!(removed, ["colour", "user"], "{forget:?}");
 }

@@ -57,6 +57,7 @@ fn whoever_knows_the_key_signs_an_admin_session() {
     let output = Command::new(venv().join("bin").join("python"))
         .arg(&script)
         .args(["hello", r#"{"user": "admin"}"#])
+        .env("PYTHONDONTWRITEBYTECODE", "1")
         .output()
         .expect("run forge_session.py");
     assert!(output.status.success(), "{output:?}");
@@ -124,5 +125,53 @@ fn a_fallback_key_keeps_old_sessions_and_new_cookies_use_the_new_key() {
         &only_new.get("/user", &[&renewed.header()]),
         &["Hello, Tim"],
         "Flask",
+    );
+}
+
+#[test]
+#[ignore = "needs python3-venv and redis-server: see README"]
+fn flask_session_keeps_the_session_in_redis_under_the_cookies_id_with_the_lifetime_as_ttl() {
+    let redis = flask_twins::Redis::start();
+    let settings = Settings {
+        session_lifetime: Some(300),
+        extra_env: vec![("FLASK_SESSION_STORE".to_owned(), redis.url())],
+        ..Settings::default()
+    };
+    let app = start(&FlaskTwin::new("lesson_07.py"), &settings);
+    let mut jar = Jar::default();
+    let login = jar.post(&app, "/login", "nm=Tim&remember=on");
+    assert_redirect(&login, "/user", "Flask");
+    let id = jar.value("session").expect("the session id");
+    assert_eq!(id.len(), 43, "token_urlsafe(32): {id}");
+    let stored = python(
+        "
+import msgspec, redis, sys
+store = redis.from_url(sys.argv[1])
+key = 'session:' + sys.argv[2]
+print(store.ttl(key), msgspec.msgpack.decode(store.get(key))['user'])
+",
+        &[&redis.url(), id],
+    );
+    let (ttl, user) = stored.split_once(' ').expect("ttl and user");
+    let ttl: u32 = ttl.parse().expect("a TTL in seconds");
+    assert!((290..=300).contains(&ttl), "{stored}");
+    assert_eq!(user, "Tim");
+}
+
+#[test]
+#[ignore = "needs python3-venv: see README"]
+fn flasks_test_client_logs_in_and_prepares_a_session() {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("test_client_example.py");
+    let output = Command::new(venv().join("bin").join("python"))
+        .arg(&script)
+        .env("FLASK_SECRET_KEY", specs::TEST_ONLY_SECRET_KEYS[0])
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .output()
+        .expect("run test_client_example.py");
+    let printed = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success() && printed.trim() == "2 passed",
+        "{printed}{}",
+        String::from_utf8_lossy(&output.stderr)
     );
 }

@@ -64,7 +64,8 @@ fn lesson_02_login_greets_redirects_and_logout_ends_it() {
 
 #[test]
 #[ignore = "needs python3-venv: see README"]
-fn lesson_02_a_changed_cookie_is_refused_and_so_is_another_keys() {
+fn lesson_02_a_restart_with_the_same_key_keeps_the_session_a_changed_cookie_or_another_key_does_not(
+) {
     on_both("lesson_02.py", "lesson-02", |program, side| {
         let app = start(program, &keyed(KEYS[0]));
         let jar = log_in(&app, "nm=Tim", side);
@@ -102,6 +103,12 @@ fn lesson_02_a_changed_cookie_is_refused_and_so_is_another_keys() {
 fn lesson_03_logout_pops_the_name_and_keeps_the_colour_forget_clears_both() {
     on_both("lesson_03.py", "lesson-03", |program, side| {
         let app = start(program, &Settings::default());
+        let nobody = app.get("/logout", &[]);
+        assert_redirect(&nobody, "/login", side);
+        assert!(
+            nobody.header_values("Set-Cookie").is_empty(),
+            "{side}: {nobody:?}"
+        );
         let mut jar = log_in(&app, "nm=Tim", side);
         assert_redirect(&jar.post(&app, "/colour", "colour=blue"), "/user", side);
         assert_redirect(&jar.get(&app, "/logout"), "/login", side);
@@ -133,7 +140,7 @@ fn lesson_03_logout_pops_the_name_and_keeps_the_colour_forget_clears_both() {
 
 #[test]
 #[ignore = "needs python3-venv: see README"]
-fn lesson_04_the_server_refuses_a_session_older_than_its_lifetime() {
+fn lesson_04_an_unticked_session_is_a_browser_session_the_server_ends_at_its_lifetime() {
     on_both("lesson_04.py", "lesson-04", |program, side| {
         let lifetime = 2;
         let settings = Settings {
@@ -142,8 +149,23 @@ fn lesson_04_the_server_refuses_a_session_older_than_its_lifetime() {
             ..Settings::default()
         };
         let app = start(program, &settings);
-        // Unticked: no Expires, a browser would keep sending the cookie; the server must refuse it.
-        let jar = log_in(&app, "nm=Tim", side);
+        // Unticked: no Expires, no Max-Age, not re-sent by a page that changes nothing; a browser
+        // would keep sending it until it closes, so the server must refuse it.
+        let mut jar = Jar::default();
+        let login = jar.post(&app, "/login", "nm=Tim");
+        assert_redirect(&login, "/user", side);
+        let [line] = login.header_values("Set-Cookie")[..] else {
+            panic!("{side}: one Set-Cookie: {login:?}")
+        };
+        assert!(
+            !line.contains("Expires") && !line.contains("Max-Age"),
+            "{side}: {line}"
+        );
+        let page = app.get("/user", &[&jar.header()]);
+        assert!(
+            page.header_values("Set-Cookie").is_empty(),
+            "{side}: {page:?}"
+        );
         let took = until_refused(&app, &jar, Duration::from_secs(lifetime + 5), side);
         assert!(
             took >= Duration::from_secs(lifetime - 1),
