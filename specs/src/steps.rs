@@ -136,15 +136,24 @@ pub(crate) fn assert_page_lacks(response: &Response, texts: &[&str]) -> Result<(
     }
 }
 
-/// Expects exactly the `Set-Cookie` lines `expected`, in order. In an expected line `<encrypted>`
-/// stands for a value only the server can read and `<date>` for an HTTP date.
+/// Expects exactly the `Set-Cookie` lines `expected`, in any order (the header lines of one
+/// response come in no fixed order). In an expected line `<encrypted>` stands for a value only the
+/// server can read and `<date>` for an HTTP date.
 pub(crate) fn assert_set_cookies(response: &Response, expected: &[&str]) -> Result<(), Failure> {
-    let got = response.header_values("Set-Cookie");
-    let same = got.len() == expected.len()
-        && got
-            .iter()
-            .zip(expected)
-            .all(|(line, pattern)| matches_pattern(pattern, line));
+    let mut unmatched = response.header_values("Set-Cookie");
+    let same = unmatched.len() == expected.len()
+        && expected.iter().all(|pattern| {
+            match unmatched
+                .iter()
+                .position(|line| matches_pattern(pattern, line))
+            {
+                Some(found) => {
+                    unmatched.remove(found);
+                    true
+                }
+                None => false,
+            }
+        });
     if same {
         Ok(())
     } else if expected.is_empty() {
@@ -167,6 +176,50 @@ pub(crate) fn assert_set_cookies(response: &Response, expected: &[&str]) -> Resu
 /// Expects no `Set-Cookie` at all.
 pub(crate) fn assert_no_set_cookie(response: &Response) -> Result<(), Failure> {
     assert_set_cookies(response, &[])
+}
+
+/// The `Set-Cookie` line for the cookie `name`, if the response has one.
+pub(crate) fn set_cookie_line<'r>(response: &'r Response, name: &str) -> Option<&'r str> {
+    response
+        .header_values("Set-Cookie")
+        .into_iter()
+        .find(|line| line.split_once('=').is_some_and(|(n, _)| n == name))
+}
+
+/// The value the response sets for the cookie `name`.
+pub(crate) fn cookie_value(response: &Response, name: &str) -> Result<String, Failure> {
+    set_cookie_line(response, name)
+        .and_then(|line| line.split(';').next())
+        .and_then(|pair| pair.split_once('='))
+        .map(|(_, value)| value.to_owned())
+        .ok_or_else(|| Failure {
+            expected: format!("a Set-Cookie line for `{name}`"),
+            got: describe(response),
+        })
+}
+
+/// A cookie value as the server reads it: `%XX` escapes decoded (as Rocket's cookie jar does).
+pub(crate) fn percent_decode(value: &str) -> String {
+    let bytes = value.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                decoded.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                decoded.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&decoded).into_owned()
 }
 
 /// Whether `line` is `pattern` with its placeholders filled in: `<encrypted>` by at least 16
