@@ -246,7 +246,7 @@ fn both_escape_html_in_a_name_spelled_differently() {
 
 #[test]
 #[ignore = "needs python3-venv: see README"]
-fn clear_is_one_deletion_in_flask_one_per_cookie_in_rocket() {
+fn clear_is_one_deletion_in_flask_sent_every_time_one_per_cookie_in_rocket() {
     let twin = flask("lesson_03.py");
     let (mut jar, _) = log_in(&twin, "nm=Tim", "Flask");
     jar.post(&twin, "/colour", "colour=blue");
@@ -257,7 +257,20 @@ fn clear_is_one_deletion_in_flask_one_per_cookie_in_rocket() {
         ["session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; HttpOnly; Path=/"]
     );
 
+    // With nothing to forget, Flask deletes the cookie all the same; another cookie is left alone.
+    let nothing = twin.post_form("/forget", "", &["Cookie: theme=dark"]);
+    assert_eq!(
+        nothing.header_values("Set-Cookie"),
+        ["session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; HttpOnly; Path=/"]
+    );
+
     let lesson = rocket("lesson-03");
+    let nothing = lesson.post_form("/forget", "", &["Cookie: theme=dark"]);
+    assert_redirect(&nothing, "/login", "Rocket");
+    assert!(
+        nothing.header_values("Set-Cookie").is_empty(),
+        "{nothing:?}"
+    );
     let (mut jar, _) = log_in(&lesson, "nm=Tim", "Rocket");
     jar.post(&lesson, "/colour", "colour=blue");
     let forget = jar.post(&lesson, "/forget", "");
@@ -270,4 +283,54 @@ fn clear_is_one_deletion_in_flask_one_per_cookie_in_rocket() {
         .collect();
     removed.sort_unstable();
     assert_eq!(removed, ["colour", "user"], "{forget:?}");
+}
+
+#[test]
+#[ignore = "needs python3-venv: see README"]
+fn flask_signs_the_same_session_alike_within_a_second_rocket_never_encrypts_it_alike() {
+    let twin = flask("lesson_02.py");
+    let values: Vec<String> = (0..2)
+        .map(|_| {
+            let (jar, _) = log_in(&twin, "nm=Tim", "Flask");
+            jar.value("session").expect("a session").to_owned()
+        })
+        .collect();
+    // payload.timestamp.signature: the same payload and second give the same signature.
+    let second = |value: &str| value.split('.').nth(1).map(str::to_owned);
+    assert!(
+        values[0] == values[1] || second(&values[0]) != second(&values[1]),
+        "{values:?}"
+    );
+
+    let lesson = rocket("lesson-02");
+    let values: Vec<String> = (0..2)
+        .map(|_| {
+            let (jar, _) = log_in(&lesson, "nm=Tim", "Rocket");
+            jar.value("user").expect("a user cookie").to_owned()
+        })
+        .collect();
+    assert_ne!(values[0], values[1]);
+}
+
+#[test]
+#[ignore = "needs python3-venv: see README"]
+fn both_escape_html_in_the_goodbye_spelled_differently() {
+    for (app, escaped, side) in [
+        (
+            flask("lesson_03.py"),
+            "You have been logged out, &lt;b&gt;Tim&lt;/b&gt;.",
+            "Flask",
+        ),
+        (
+            rocket("lesson-03"),
+            "You have been logged out, &lt;b&gt;Tim&lt;&#x2F;b&gt;.",
+            "Rocket",
+        ),
+    ] {
+        let (mut jar, _) = log_in(&app, "nm=%3Cb%3ETim%3C%2Fb%3E", side);
+        assert_redirect(&jar.get(&app, "/logout"), "/login", side);
+        let page = jar.get(&app, "/login");
+        assert_page(&page, &[escaped], side);
+        assert!(!page.body.contains("<b>"), "{side}: {}", page.body);
+    }
 }
