@@ -175,3 +175,39 @@ fn flasks_test_client_logs_in_and_prepares_a_session() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+#[ignore = "needs python3-venv: see README"]
+fn a_twin_without_flask_secret_key_refuses_to_start() {
+    let mut child = Command::new(venv().join("bin").join("flask"))
+        .args([
+            "--app",
+            "flask-twins/lesson_02.py",
+            "run",
+            "--host",
+            "127.0.0.1",
+        ])
+        .args(["--port", &test_support::free_port().to_string()])
+        .current_dir(test_support::workspace_root(env!("CARGO_MANIFEST_DIR")))
+        .env_remove("FLASK_SECRET_KEY")
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start flask run");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while child.try_wait().expect("poll flask run").is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("flask run was still running without FLASK_SECRET_KEY");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let output = child.wait_with_output().expect("its output");
+    let printed = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{printed}");
+    assert!(
+        printed.contains("KeyError: 'FLASK_SECRET_KEY'"),
+        "{printed}"
+    );
+}

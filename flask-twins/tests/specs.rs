@@ -68,7 +68,12 @@ fn the_lesson_01_twin_passes_the_checks_flask_shares() {
 }
 
 /// Lesson 02's checks (and lesson 01's it keeps) that do not hold for Flask, and why.
-const NOT_SHARED_FROM_02: [(&str, &str); 10] = [
+const NOT_SHARED_FROM_02: [(&str, &str); 11] = [
+    (
+        "started without a secret key, a restart logs you out (the debug key differs at every launch)",
+        "Flask has no debug key: a twin refuses to start without FLASK_SECRET_KEY (flask_only.rs), \
+         so FlaskTwin would only be measuring its own random key",
+    ),
     (
         "logging out deletes the cookie (`user=; …; Max-Age=0; Expires=<past>`) and redirects to /login",
         DELETION,
