@@ -79,37 +79,12 @@ impl Program for FlaskTwin {
             };
             command.env(name, value);
         }
-        // The development server logs every request to standard error: into a file, not a pipe
-        // nobody reads until it is full.
-        let log = log_file(port);
-        let stderr = File::create(&log).map_err(|e| format!("create {}: {e}", log.display()))?;
-        command.stderr(stderr);
-        Server::try_spawn(command, port)
-            .map(App::started)
-            .map_err(|e| format!("{e}\n{}", read_lossy(&log)))
+        Server::try_spawn(command, port).map(App::started)
     }
 
     fn describe(&self) -> String {
         format!("the Flask twin flask-twins/{}", self.file)
     }
-}
-
-/// `<target>/<profile>/flask-twins/<port>.log`, beside the test binaries.
-fn log_file(port: u16) -> PathBuf {
-    let test_binary = std::env::current_exe().expect("the test's own path");
-    let dir = test_binary
-        .parent()
-        .and_then(Path::parent)
-        .expect("tests run from <target>/<profile>/deps")
-        .join("flask-twins");
-    std::fs::create_dir_all(&dir).expect("create the twins' log directory");
-    dir.join(format!("{port}.log"))
-}
-
-fn read_lossy(path: &Path) -> String {
-    let mut bytes = Vec::new();
-    let _ = File::open(path).and_then(|mut file| file.read_to_end(&mut bytes));
-    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 /// 32 random bytes from the operating system, as hex: a key nobody else has.

@@ -45,6 +45,9 @@ pub fn free_port() -> u16 {
 pub struct Server {
     child: Child,
     addr: SocketAddr,
+    /// Everything the process printed so far, standard output then standard error, read by one
+    /// thread each so that a chatty server never blocks on a full pipe.
+    printed: [Option<std::thread::JoinHandle<String>>; 2],
 }
 
 impl Server {
@@ -69,24 +72,29 @@ impl Server {
             .env("ROCKET_PORT", port.to_string())
             .env("ROCKET_LOG_LEVEL", "off")
             .env("ROCKET_CLI_COLORS", "false")
-            .envs(env.iter().copied())
-            .stderr(Stdio::piped());
+            .envs(env.iter().copied());
         Server::try_spawn(command, port)
     }
 
-    /// Starts any server program: `command` as the caller prepared it (arguments, environment,
-    /// where its standard error goes), with no input and its standard output dropped, and waits
-    /// until 127.0.0.1:`port` accepts connections. For programs that are not a lesson's binary,
-    /// such as the Flask twins.
+    /// Starts any HTTP server program: `command` as the caller prepared it (arguments,
+    /// environment, directory), with no input and its output collected, and waits until
+    /// 127.0.0.1:`port` answers HTTP. For servers that are not a lesson's binary, such as the
+    /// Flask twins.
     pub fn try_spawn(mut command: Command, port: u16) -> Result<Server, String> {
-        let child = command
+        let mut child = command
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
             .spawn()
             .map_err(|e| format!("start {:?}: {e}", command.get_program()))?;
+        let printed = [
+            child.stdout.take().map(drain),
+            child.stderr.take().map(drain),
+        ];
         let mut server = Server {
             child,
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, port)),
+            printed,
         };
         server.wait_until_listening()?;
         Ok(server)
@@ -106,12 +114,14 @@ impl Server {
                 return Ok(());
             }
             if let Some(status) = self.child.try_wait().expect("poll the server process") {
-                let mut stderr = String::new();
-                if let Some(mut pipe) = self.child.stderr.take() {
-                    let _ = pipe.read_to_string(&mut stderr);
-                }
+                let printed: String = self
+                    .printed
+                    .iter_mut()
+                    .filter_map(Option::take)
+                    .filter_map(|reader| reader.join().ok())
+                    .collect();
                 return Err(format!(
-                    "the server exited with {status} before listening on {}:\n{stderr}",
+                    "the server exited with {status} before listening on {}:\n{printed}",
                     self.addr
                 ));
             }
@@ -191,6 +201,15 @@ fn send(addr: SocketAddr, method_and_path: &str, headers: &[&str], body: &str) -
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).expect("read the response");
     Response::parse(&String::from_utf8_lossy(&raw))
+}
+
+/// Reads `pipe` to its end on a thread of its own.
+fn drain(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut text = Vec::new();
+        let _ = pipe.read_to_end(&mut text);
+        String::from_utf8_lossy(&text).into_owned()
+    })
 }
 
 /// How a lesson's binary ended when it was expected not to start.
