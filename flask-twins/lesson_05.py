@@ -26,15 +26,17 @@ def home():
 def login_form():
     if "user" in session:
         return redirect(url_for("user"), 303)
-    return render_template("login.html")
+    return render_template("login.html", remember=True)
 
 
 @app.post("/login")
 def login():
     name, error = check_name(request.form.get("nm"))
+    remember = "remember" in request.form
     if error:
-        return render_template("login.html", error=error, typed=request.form.get("nm")), 422
-    session.permanent = "remember" in request.form
+        typed = request.form.get("nm")
+        return render_template("login.html", error=error, typed=typed, remember=remember), 422
+    session.permanent = remember
     session["user"] = name
     return redirect(url_for("user"), 303)
 
