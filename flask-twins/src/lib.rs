@@ -44,7 +44,8 @@ fn twins_dir() -> PathBuf {
 /// One twin, such as `lesson_02.py`. [`Settings`] become its environment: `FLASK_SECRET_KEY` (a
 /// new random key at every start when none is asked for: Flask has no debug key, and the twins
 /// refuse to start without one),
-/// `FLASK_SESSION_LIFETIME`, and every `ROCKET_X` of `extra_env` as `FLASK_X`.
+/// `FLASK_SESSION_LIFETIME`, and every `ROCKET_X` of `extra_env` as `FLASK_X` (a list as its items
+/// separated by spaces).
 pub struct FlaskTwin {
     file: &'static str,
 }
@@ -73,17 +74,34 @@ impl Program for FlaskTwin {
             command.env("FLASK_SESSION_LIFETIME", seconds.to_string());
         }
         for (name, value) in &settings.extra_env {
-            let name = match name.strip_prefix("ROCKET_") {
-                Some(setting) => format!("FLASK_{setting}"),
-                None => name.clone(),
+            match name.strip_prefix("ROCKET_") {
+                Some(setting) => command.env(format!("FLASK_{setting}"), flask_value(value)),
+                None => command.env(name, value),
             };
-            command.env(name, value);
         }
         Server::try_spawn(command, port).map(App::started)
     }
 
     fn describe(&self) -> String {
         format!("the Flask twin flask-twins/{}", self.file)
+    }
+}
+
+/// A Rocket setting's value as the twins read it: a list (`["a", "b"]`, as Rocket's environment
+/// variables write one) becomes its items separated by spaces; anything else is unchanged.
+fn flask_value(value: &str) -> String {
+    match value
+        .trim()
+        .strip_prefix('[')
+        .and_then(|v| v.strip_suffix(']'))
+    {
+        Some(items) => items
+            .split(',')
+            .map(|item| item.trim().trim_matches('"'))
+            .filter(|item| !item.is_empty())
+            .collect::<Vec<_>>()
+            .join(" "),
+        None => value.to_owned(),
     }
 }
 
