@@ -5,7 +5,7 @@
 use specs::{App, Program, Response, Settings};
 use std::fs::File;
 use std::io::{Read, Write};
-use std::net::TcpStream;
+use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
@@ -79,7 +79,11 @@ impl Program for FlaskTwin {
                 None => command.env(name, value),
             };
         }
-        Server::try_spawn(command, port).map(App::started)
+        let server = Server::try_spawn(command, port)?;
+        Ok(App::new(
+            SocketAddr::from(([127, 0, 0, 1], port)),
+            Some(Box::new(server)),
+        ))
     }
 
     fn describe(&self) -> String {
