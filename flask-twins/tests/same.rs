@@ -151,7 +151,7 @@ fn lesson_03_logout_pops_the_name_keeps_the_colour_and_cannot_revoke_a_copy_forg
 #[ignore = "needs python3-venv: see README"]
 fn lesson_04_an_unticked_session_is_a_browser_session_the_server_ends_at_its_lifetime() {
     on_both("lesson_04.py", "lesson-04", |program, side| {
-        let lifetime = 2;
+        let lifetime = 3;
         let settings = Settings {
             secret_key: Some(KEYS[0].to_owned()),
             session_lifetime: Some(lifetime),

@@ -134,11 +134,11 @@ const NOT_SHARED: &[(&str, &str)] = &[
         MAX_AGE,
     ),
     (
-        "with session_lifetime = 2, a session is refused once its time is up, though the browser still sends it",
+        "with session_lifetime = 3, a session is refused once its time is up, though the browser still sends it",
         "it reads the panel's sentence; the refusal itself is in same.rs",
     ),
     (
-        "with session_lifetime = 2, a kept-signed-in session that is used keeps going past 2 seconds",
+        "with session_lifetime = 3, a kept-signed-in session that is used keeps going past 3 seconds",
         MAX_AGE,
     ),
     ("session_lifetime = 30 gives the cookie `Max-Age=30`", MAX_AGE),
