@@ -43,9 +43,8 @@ fn twins_dir() -> PathBuf {
 
 /// One twin, such as `lesson_02.py`. [`Settings`] become its environment: `FLASK_SECRET_KEY` (a
 /// new random key at every start when none is asked for: Flask has no debug key, and the twins
-/// refuse to start without one),
-/// `FLASK_SESSION_LIFETIME`, and every `ROCKET_X` of `extra_env` as `FLASK_X` (a list as its items
-/// separated by spaces).
+/// refuse to start without one), `FLASK_SESSION_LIFETIME`, and every `ROCKET_X` of `extra_env` as
+/// `FLASK_X` (a list as its items separated by spaces).
 pub struct FlaskTwin {
     file: &'static str,
 }
