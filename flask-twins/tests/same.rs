@@ -187,7 +187,7 @@ fn lesson_04_an_unticked_session_is_a_browser_session_the_server_ends_at_its_lif
 #[ignore = "needs python3-venv: see README"]
 fn lesson_04_a_permanent_session_slides_with_every_request() {
     on_both("lesson_04.py", "lesson-04", |program, side| {
-        let lifetime = 6;
+        let lifetime = 8;
         let settings = Settings {
             secret_key: Some(KEYS[0].to_owned()),
             session_lifetime: Some(lifetime),
