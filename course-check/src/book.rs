@@ -62,35 +62,52 @@ fn marker_present(source: &str, marker: &str, name: &str) -> bool {
     })
 }
 
+/// How many lines of Python a chapter may type into one block (a one-line command, a short
+/// excerpt); anything longer is a Flask twin's code and is included from `flask-twins/`.
+pub const MAX_TYPED_PYTHON_LINES: usize = 3;
+
 /// Problems with the fenced code blocks of a chapter: a ```` ```rust ```` block must hold only
-/// `{{#include …}}` lines, so that Rust code is always the lessons' own.
-pub fn pasted_rust(markdown: &str) -> Vec<String> {
+/// `{{#include …}}` lines, so that Rust code is always the lessons' own, and a ```` ```python ````
+/// block at most [`MAX_TYPED_PYTHON_LINES`] other lines, so that Flask code is the twins' own.
+pub fn pasted_code(markdown: &str) -> Vec<String> {
     let mut problems = Vec::new();
-    let mut fence: Option<(String, bool, usize)> = None; // (fence marker, is rust, start line)
+    // (fence marker, language, start line, typed lines)
+    let mut fence: Option<(String, String, usize, Vec<usize>)> = None;
     for (index, line) in markdown.lines().enumerate() {
         let trimmed = line.trim_start();
-        match &fence {
+        match &mut fence {
             None => {
                 let ticks: String = trimmed.chars().take_while(|&c| c == '`').collect();
                 if ticks.len() >= 3 {
                     let info = trimmed[ticks.len()..].trim();
                     let language = info.split([',', ' ']).next().unwrap_or_default();
-                    fence = Some((ticks, language == "rust", index + 1));
+                    fence = Some((ticks, language.to_owned(), index + 1, Vec::new()));
                 }
             }
-            Some((ticks, is_rust, start)) => {
+            Some((ticks, language, start, typed)) => {
                 if trimmed.starts_with(ticks.as_str()) && trimmed.trim_end() == ticks {
+                    if language == "python" && typed.len() > MAX_TYPED_PYTHON_LINES {
+                        problems.push(format!(
+                            "line {start}: the python block holds {} lines typed into the book \
+                             (lines {:?}); include them from a Flask twin in flask-twins/ instead",
+                            typed.len(),
+                            typed
+                        ));
+                    }
                     fence = None;
-                } else if *is_rust
-                    && !trimmed.is_empty()
-                    && !(trimmed.starts_with("{{#include ")
-                        || trimmed.starts_with("{{#rustdoc_include "))
+                } else if !(trimmed.is_empty()
+                    || trimmed.starts_with("{{#include ")
+                    || trimmed.starts_with("{{#rustdoc_include "))
                 {
-                    problems.push(format!(
-                        "line {}: the rust block opened on line {start} holds code typed into the \
-                         book ({trimmed:?}); include it from the lesson instead",
-                        index + 1
-                    ));
+                    if language == "rust" {
+                        problems.push(format!(
+                            "line {}: the rust block opened on line {start} holds code typed into \
+                             the book ({trimmed:?}); include it from the lesson instead",
+                            index + 1
+                        ));
+                    } else {
+                        typed.push(index + 1);
+                    }
                 }
             }
         }
@@ -243,14 +260,31 @@ mod tests {
     #[test]
     fn typed_rust_is_found_and_included_rust_is_not() {
         let good = "```rust\n{{#include a.rs:x}}\n```\n```python\nprint(1)\n```\n";
-        assert!(pasted_rust(good).is_empty());
+        assert!(pasted_code(good).is_empty());
         let bad = "```rust\nfn main() {}\n```\n";
-        assert_eq!(pasted_rust(bad).len(), 1);
+        assert_eq!(pasted_code(bad).len(), 1);
         let hidden = "````markdown\n```rust\nfn main() {}\n```\n````\n";
         assert!(
-            pasted_rust(hidden).is_empty(),
+            pasted_code(hidden).is_empty(),
             "an example of Markdown is not Rust"
         );
+    }
+
+    #[test]
+    fn typed_python_of_more_than_three_lines_is_found() {
+        let short = "```python\nsession.pop(\"user\", None)\n\nsession.clear()\nflash(m)\n```\n";
+        assert!(
+            pasted_code(short).is_empty(),
+            "three lines, blank ones not counted"
+        );
+        let included = "```python\n{{#include ../../flask-twins/lesson_02.py:login}}\n```\n";
+        assert!(pasted_code(included).is_empty());
+        let long = "```python\nimport os\napp = Flask(__name__)\nx = 1\ny = 2\n```\n";
+        let problems = pasted_code(long);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("4 lines"), "{problems:?}");
+        let html = "```html\n<a>\n<b>\n<c>\n<d>\n```\n";
+        assert!(pasted_code(html).is_empty(), "only python is counted");
     }
 
     #[test]

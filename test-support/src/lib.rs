@@ -78,9 +78,10 @@ impl Server {
         Server::try_spawn(command, port)
     }
 
-    /// Starts any server program: `command` as the caller prepared it (arguments, environment),
-    /// with no input and its output collected, and waits until 127.0.0.1:`port` answers HTTP.
-    /// For programs that are not started the lessons' way, such as the Flask twins.
+    /// Starts any HTTP server program: `command` as the caller prepared it (arguments,
+    /// environment, directory), with no input and its output collected, and waits until
+    /// 127.0.0.1:`port` answers HTTP. For servers that are not a lesson's binary, such as the
+    /// Flask twins.
     pub fn try_spawn(mut command: Command, port: u16) -> Result<Server, String> {
         let mut child = command
             .stdin(Stdio::null())
