@@ -10,15 +10,13 @@ mod browser;
 
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
-use std::path::PathBuf;
-use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 pub use browser::{Browser, BrowserCookie, Element, OnStartup, Profile};
-use test_support::{free_port, workspace_root, Server};
+use test_support::{built_binary, free_port, workspace_root, Server};
 
 /// A lesson's binary running on 127.0.0.1. Dropping it stops the process.
 pub struct Lesson {
@@ -70,43 +68,6 @@ impl Lesson {
         browser.find("#nm").type_text(name);
         browser.find(r#"form[action="/login"] button"#).click();
     }
-}
-
-/// The lesson's binary, built with `cargo build` in the same profile and target directory as these
-/// tests. A test in another package cannot name a lesson's binary (`CARGO_BIN_EXE_*` exists only
-/// inside the lesson's own package), so the binary is built here, once per test run: a no-op when
-/// `cargo test --workspace` has built it already, and never a stale binary after a lesson changed.
-fn built_binary(package: &str) -> PathBuf {
-    static BUILT: Mutex<Vec<String>> = Mutex::new(Vec::new());
-    // Tests run in `<target>/<profile dir>/deps/`; the lessons' binaries land in `<profile dir>`.
-    let test_binary = std::env::current_exe().expect("the test's own path");
-    let profile_dir = test_binary
-        .parent()
-        .and_then(|deps| deps.parent())
-        .expect("tests run from <target>/<profile>/deps")
-        .to_path_buf();
-    let mut built = BUILT
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if !built.iter().any(|name| name == package) {
-        let profile = match profile_dir.file_name().and_then(|name| name.to_str()) {
-            Some("debug") | None => "dev",
-            Some(other) => other,
-        };
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let output = Command::new(&cargo)
-            .args(["build", "--quiet", "--profile", profile, "-p", package])
-            .current_dir(workspace_root(env!("CARGO_MANIFEST_DIR")))
-            .output()
-            .unwrap_or_else(|e| panic!("run {cargo:?} build -p {package}: {e}"));
-        assert!(
-            output.status.success(),
-            "cargo build -p {package} failed:\n{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        built.push(package.to_owned());
-    }
-    profile_dir.join(format!("{package}{}", std::env::consts::EXE_SUFFIX))
 }
 
 /// Two secret keys for `ROCKET_SECRET_KEY`, made for these tests only (`openssl rand -base64 32`).

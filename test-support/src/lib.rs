@@ -7,6 +7,7 @@ use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// How long a lesson may take to start listening before the test gives up.
@@ -39,6 +40,17 @@ impl Server {
     /// Starts `binary` in `current_dir` on 127.0.0.1:`port`, with Rocket's log turned off and the
     /// extra environment `env`, and waits until the port accepts connections.
     pub fn start(binary: &str, current_dir: &Path, port: u16, env: &[(&str, &str)]) -> Server {
+        Server::try_start(binary, current_dir, port, env).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Like [`Server::start`], but says why the server did not start (with what it printed)
+    /// instead of panicking.
+    pub fn try_start(
+        binary: &str,
+        current_dir: &Path,
+        port: u16,
+        env: &[(&str, &str)],
+    ) -> Result<Server, String> {
         let child = Command::new(binary)
             .current_dir(current_dir)
             .env("ROCKET_ADDRESS", "127.0.0.1")
@@ -50,13 +62,13 @@ impl Server {
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
-            .unwrap_or_else(|e| panic!("start {binary}: {e}"));
+            .map_err(|e| format!("start {binary}: {e}"))?;
         let mut server = Server {
             child,
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, port)),
         };
-        server.wait_until_listening();
-        server
+        server.wait_until_listening()?;
+        Ok(server)
     }
 
     /// The port the server listens on.
@@ -64,73 +76,84 @@ impl Server {
         self.addr.port()
     }
 
-    fn wait_until_listening(&mut self) {
+    fn wait_until_listening(&mut self) -> Result<(), String> {
         let deadline = Instant::now() + START_TIMEOUT;
         loop {
             if TcpStream::connect_timeout(&self.addr, Duration::from_millis(200)).is_ok() {
-                return;
+                return Ok(());
             }
             if let Some(status) = self.child.try_wait().expect("poll the server process") {
                 let mut stderr = String::new();
                 if let Some(mut pipe) = self.child.stderr.take() {
                     let _ = pipe.read_to_string(&mut stderr);
                 }
-                panic!(
+                return Err(format!(
                     "the server exited with {status} before listening on {}:\n{stderr}",
                     self.addr
-                );
+                ));
             }
-            assert!(
-                Instant::now() < deadline,
-                "the server did not listen on {} within {START_TIMEOUT:?}",
-                self.addr
-            );
+            if Instant::now() > deadline {
+                return Err(format!(
+                    "the server did not listen on {} within {START_TIMEOUT:?}",
+                    self.addr
+                ));
+            }
             std::thread::sleep(Duration::from_millis(50));
         }
     }
 
-    /// Sends `GET path` with the extra header lines `headers` (such as `"Cookie: user=admin"`)
-    /// exactly as written, and returns the whole response.
+    /// Sends `GET path` to the server: see [`get`].
     pub fn get(&self, path: &str, headers: &[&str]) -> Response {
-        self.send(&format!("GET {path}"), headers, "")
+        get(self.addr, path, headers)
     }
 
-    /// Sends `POST path` with the url-encoded form `body` (such as `"nm=Tim"`) and the extra
-    /// header lines `headers`, and returns the whole response.
+    /// Sends `POST path` with a form to the server: see [`post_form`].
     pub fn post_form(&self, path: &str, body: &str, headers: &[&str]) -> Response {
-        let form_headers = [
-            "Content-Type: application/x-www-form-urlencoded".to_owned(),
-            format!("Content-Length: {}", body.len()),
-        ];
-        let all: Vec<&str> = form_headers
-            .iter()
-            .map(String::as_str)
-            .chain(headers.iter().copied())
-            .collect();
-        self.send(&format!("POST {path}"), &all, body)
+        post_form(self.addr, path, body, headers)
     }
+}
 
-    fn send(&self, method_and_path: &str, headers: &[&str], body: &str) -> Response {
-        let mut stream = TcpStream::connect(self.addr).expect("connect to the server");
-        stream
-            .set_read_timeout(Some(Duration::from_secs(30)))
-            .expect("set a read timeout");
-        // HTTP/1.0: the server answers with a Content-Length and closes, so reading to the end
-        // is the whole response (no chunked encoding to undo).
-        let mut request = format!("{method_and_path} HTTP/1.0\r\nHost: {}\r\n", self.addr);
-        for header in headers {
-            request.push_str(header);
-            request.push_str("\r\n");
-        }
+/// Sends `GET path` to `addr` with the extra header lines `headers` (such as
+/// `"Cookie: user=admin"`) exactly as written, and returns the whole response.
+pub fn get(addr: SocketAddr, path: &str, headers: &[&str]) -> Response {
+    send(addr, &format!("GET {path}"), headers, "")
+}
+
+/// Sends `POST path` to `addr` with the url-encoded form `body` (such as `"nm=Tim"`) and the
+/// extra header lines `headers`, and returns the whole response.
+pub fn post_form(addr: SocketAddr, path: &str, body: &str, headers: &[&str]) -> Response {
+    let form_headers = [
+        "Content-Type: application/x-www-form-urlencoded".to_owned(),
+        format!("Content-Length: {}", body.len()),
+    ];
+    let all: Vec<&str> = form_headers
+        .iter()
+        .map(String::as_str)
+        .chain(headers.iter().copied())
+        .collect();
+    send(addr, &format!("POST {path}"), &all, body)
+}
+
+fn send(addr: SocketAddr, method_and_path: &str, headers: &[&str], body: &str) -> Response {
+    let mut stream = TcpStream::connect(addr).expect("connect to the server");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("set a read timeout");
+    // HTTP/1.0: the server answers with a Content-Length and closes, so reading to the end
+    // is the whole response (no chunked encoding to undo).
+    let mut request = format!("{method_and_path} HTTP/1.0\r\nHost: {addr}\r\n");
+    for header in headers {
+        request.push_str(header);
         request.push_str("\r\n");
-        request.push_str(body);
-        stream
-            .write_all(request.as_bytes())
-            .expect("send the request");
-        let mut raw = Vec::new();
-        stream.read_to_end(&mut raw).expect("read the response");
-        Response::parse(&String::from_utf8_lossy(&raw))
     }
+    request.push_str("\r\n");
+    request.push_str(body);
+    stream
+        .write_all(request.as_bytes())
+        .expect("send the request");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("read the response");
+    Response::parse(&String::from_utf8_lossy(&raw))
 }
 
 /// How a lesson's binary ended when it was expected not to start.
@@ -183,7 +206,7 @@ impl Drop for Server {
 }
 
 /// An HTTP response as it came over the wire.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Response {
     pub status: u16,
     /// Header lines in order, names as sent.
@@ -222,4 +245,42 @@ impl Response {
             .map(|(_, v)| v.as_str())
             .collect()
     }
+}
+
+/// A package's binary (such as `lesson-01`), built with `cargo build` in the same profile and
+/// target directory as the running test. A test in another package cannot name a lesson's binary
+/// (`CARGO_BIN_EXE_*` exists only inside the lesson's own package), so the binary is built here,
+/// once per test run: a no-op when `cargo test --workspace` has built it already, and never a stale
+/// binary after a lesson changed.
+pub fn built_binary(package: &str) -> PathBuf {
+    static BUILT: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    // Tests run in `<target>/<profile dir>/deps/`; the binaries land in `<profile dir>`.
+    let test_binary = std::env::current_exe().expect("the test's own path");
+    let profile_dir = test_binary
+        .parent()
+        .and_then(|deps| deps.parent())
+        .expect("tests run from <target>/<profile>/deps")
+        .to_path_buf();
+    let mut built = BUILT
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if !built.iter().any(|name| name == package) {
+        let profile = match profile_dir.file_name().and_then(|name| name.to_str()) {
+            Some("debug") | None => "dev",
+            Some(other) => other,
+        };
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let output = Command::new(&cargo)
+            .args(["build", "--quiet", "--profile", profile, "-p", package])
+            .current_dir(workspace_root(env!("CARGO_MANIFEST_DIR")))
+            .output()
+            .unwrap_or_else(|e| panic!("run {cargo:?} build -p {package}: {e}"));
+        assert!(
+            output.status.success(),
+            "cargo build -p {package} failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        built.push(package.to_owned());
+    }
+    profile_dir.join(format!("{package}{}", std::env::consts::EXE_SUFFIX))
 }

@@ -1,0 +1,241 @@
+//! Lesson 01, plain cookies: the name typed into the form is kept in a cookie `user` the browser
+//! can read and change, and the server believes whatever it says.
+
+use crate::steps::{
+    assert_no_set_cookie, assert_page, assert_page_lacks, assert_page_says, assert_redirect,
+    assert_set_cookies, assert_status, cookie_header, log_in, logged_in, start,
+};
+use crate::{Check, Failure, Program};
+
+const fn check(
+    name: &'static str,
+    hint: &'static str,
+    point: bool,
+    run: fn(&dyn Program) -> Result<(), Failure>,
+) -> Check {
+    Check {
+        name,
+        hint,
+        point,
+        restarts: false,
+        run,
+    }
+}
+
+const CODE: &str = "Chapter 1, “The Rocket code” (docs/src/lesson-01.md#the-rocket-code)";
+const RECEIVES: &str =
+    "Chapter 1, “What the browser receives” (docs/src/lesson-01.md#what-the-browser-receives)";
+const ANYONE: &str =
+    "Chapter 1, “Anyone can be anyone” (docs/src/lesson-01.md#anyone-can-be-anyone)";
+const BAD_INPUT: &str = "Chapter 1, “Bad input” (docs/src/lesson-01.md#bad-input)";
+
+pub(crate) const CHECKS: &[Check] = &[
+    check(HOME_LINKS, CODE, false, home_links_to_the_login_form),
+    check(LOGIN_FORM, CODE, false, the_login_page_is_a_form_with_nm),
+    check(
+        "logging in sets the plain cookie `user=Tim; HttpOnly; SameSite=Strict; Path=/` and redirects to /user",
+        RECEIVES,
+        true,
+        logging_in_sets_a_plain_http_only_cookie,
+    ),
+    check(GREETS, CODE, false, the_user_page_greets_the_name_from_the_cookie),
+    check(NO_COOKIE_TO_LOGIN, CODE, false, without_a_cookie_the_user_page_sends_you_to_log_in),
+    check(
+        "a hand-made `Cookie: user=admin` is let in as admin",
+        ANYONE,
+        true,
+        a_hand_made_cookie_is_believed,
+    ),
+    check(
+        "the panel shows the cookie `user` in plain text, as the browser sent it",
+        ANYONE,
+        false,
+        the_panel_shows_the_cookie_in_plain_text,
+    ),
+    check(PANEL_EMPTY, RECEIVES, false, the_panel_says_when_no_cookie_came),
+    check(
+        "logging out deletes the cookie (`user=; …; Max-Age=0; Expires=<past>`) and redirects to /login",
+        RECEIVES,
+        false,
+        logging_out_deletes_the_cookie,
+    ),
+    check(LOGOUT_NOTHING, RECEIVES, false, logging_out_without_a_cookie_sends_no_set_cookie),
+    check(
+        "a name with `;` and `=` is percent-encoded in the cookie and greeted as typed",
+        RECEIVES,
+        false,
+        a_name_with_cookie_syntax_round_trips,
+    ),
+    check(EMPTY_NAME, BAD_INPUT, false, an_empty_name_is_refused),
+    check(LONG_NAME, BAD_INPUT, false, a_name_over_50_characters_is_refused),
+    check(NO_NM, BAD_INPUT, false, a_form_without_nm_is_refused),
+    check(LINE_BREAK, BAD_INPUT, false, a_name_with_a_line_break_is_refused),
+    check(ESCAPED, BAD_INPUT, false, html_in_the_name_is_escaped),
+    check(ESCAPED_FORM, BAD_INPUT, false, refused_html_is_escaped_in_the_form),
+];
+
+// The names later lessons keep (or replace), spelled once.
+pub(crate) const HOME_LINKS: &str = "the home page links to the login form";
+pub(crate) const LOGIN_FORM: &str = "the login page is a form that posts the field `nm` to /login";
+pub(crate) const GREETS: &str = "after logging in as Tim, /user says “Hello, Tim”";
+pub(crate) const NO_COOKIE_TO_LOGIN: &str = "/user without a cookie redirects to /login";
+pub(crate) const PANEL_EMPTY: &str =
+    "the panel says “No cookies came with this request.” when none came";
+pub(crate) const LOGOUT_NOTHING: &str = "logging out with no cookie sends no Set-Cookie at all";
+pub(crate) const EMPTY_NAME: &str =
+    "an empty or blank name gets “Please type a name.”, status 422 and no cookie";
+pub(crate) const LONG_NAME: &str =
+    "a name of 51 characters gets “at most 50 characters”, status 422; 50 are accepted";
+pub(crate) const NO_NM: &str = "a form without the field `nm` gets a message and status 422";
+pub(crate) const LINE_BREAK: &str =
+    "a name with a line break gets “control characters” and status 422";
+pub(crate) const ESCAPED: &str =
+    "a name with HTML in it is shown escaped on /user, never as markup";
+pub(crate) const ESCAPED_FORM: &str =
+    "a refused name with HTML in it is escaped in the form shown again";
+
+fn home_links_to_the_login_form(program: &dyn Program) -> Result<(), Failure> {
+    let app = start(program)?;
+    assert_page(&app.get("/", &[]), &[r#"<a href="/login">"#])
+}
+
+fn the_login_page_is_a_form_with_nm(program: &dyn Program) -> Result<(), Failure> {
+    let app = start(program)?;
+    assert_page(
+        &app.get("/login", &[]),
+        &[r#"<form action="/login" method="post">"#, r#"name="nm""#],
+    )
+}
+
+fn logging_in_sets_a_plain_http_only_cookie(program: &dyn Program) -> Result<(), Failure> {
+    let app = start(program)?;
+    let response = log_in(&app, "Tim")?;
+    assert_set_cookies(&response, &["user=Tim; HttpOnly; SameSite=Strict; Path=/"])
+}
+
+fn the_user_page_greets_the_name_from_the_cookie(program: &dyn Program) -> Result<(), Failure> {
+    let app = start(program)?;
+    let cookie = logged_in(&app, "Tim")?;
+    assert_page(&app.get("/user", &[&cookie]), &["Hello, Tim"])
+}
+
+fn without_a_cookie_the_user_page_sends_you_to_log_in(
+    program: &dyn Program,
+) -> Result<(), Failure> {
+    let app = start(program)?;
+    assert_redirect(&app.get("/user", &[]), "/login")
+}
+
+fn a_hand_made_cookie_is_believed(program: &dyn Program) -> Result<(), Failure> {
+    let app = start(program)?;
+    assert_page(
+        &app.get("/user", &["Cookie: user=admin"]),
+        &["Hello, admin"],
+    )
+}
+
+fn the_panel_shows_the_cookie_in_plain_text(program: &dyn Program) -> Result<(), Failure> {
+    let app = start(program)?;
+    let cookie = logged_in(&app, "Tim")?;
+    assert_page(
+        &app.get("/", &[&cookie]),
+        &[
+            "<code>user</code>",
+            "<code>Tim</code>",
+            "you are logged in as “Tim”",
+        ],
+    )
+}
+
+fn the_panel_says_when_no_cookie_came(program: &dyn Program) -> Result<(), Failure> {
+    let app = start(program)?;
+    assert_page(&app.get("/", &[]), &["No cookies came with this request."])
+}
+
+fn logging_out_deletes_the_cookie(program: &dyn Program) -> Result<(), Failure> {
+    let app = start(program)?;
+    let cookie = logged_in(&app, "Tim")?;
+    let response = app.get("/logout", &[&cookie]);
+    assert_redirect(&response, "/login")?;
+    assert_set_cookies(
+        &response,
+        &["user=; SameSite=Lax; Path=/; Max-Age=0; Expires=<date>"],
+    )?;
+    let after = cookie_header(&[&cookie], &response)?;
+    assert_redirect(&app.get("/user", &[&after]), "/login")
+}
+
+fn logging_out_without_a_cookie_sends_no_set_cookie(program: &dyn Program) -> Result<(), Failure> {
+    let app = start(program)?;
+    let response = app.get("/logout", &[]);
+    assert_redirect(&response, "/login")?;
+    assert_no_set_cookie(&response)
+}
+
+fn a_name_with_cookie_syntax_round_trips(program: &dyn Program) -> Result<(), Failure> {
+    let app = start(program)?;
+    let response = log_in(&app, "Tim; admin=true")?;
+    assert_set_cookies(
+        &response,
+        &["user=Tim%3B%20admin%3Dtrue; HttpOnly; SameSite=Strict; Path=/"],
+    )?;
+    let cookie = cookie_header(&[], &response)?;
+    assert_page(&app.get("/user", &[&cookie]), &["Hello, Tim; admin=true"])
+}
+
+/// Posts the login form `body`: expects the form again with `message`, a 422 and no cookie.
+pub(crate) fn assert_refused(
+    program: &dyn Program,
+    body: &str,
+    message: &str,
+) -> Result<(), Failure> {
+    let app = start(program)?;
+    let response = app.post_form("/login", body, &[]);
+    assert_status(&response, 422)?;
+    assert_no_set_cookie(&response)?;
+    assert_page_says(&response, &[message, r#"name="nm""#])
+}
+
+fn an_empty_name_is_refused(program: &dyn Program) -> Result<(), Failure> {
+    assert_refused(program, "nm=", "Please type a name.")?;
+    assert_refused(program, "nm=+%20%09+", "Please type a name.")
+}
+
+fn a_name_over_50_characters_is_refused(program: &dyn Program) -> Result<(), Failure> {
+    let longest = "x".repeat(50);
+    let app = start(program)?;
+    log_in(&app, &longest)?;
+    assert_refused(
+        program,
+        &format!("nm={longest}x"),
+        "A name can have at most 50 characters.",
+    )
+}
+
+fn a_form_without_nm_is_refused(program: &dyn Program) -> Result<(), Failure> {
+    assert_refused(program, "name=Tim", "the field `nm` was missing")
+}
+
+fn a_name_with_a_line_break_is_refused(program: &dyn Program) -> Result<(), Failure> {
+    assert_refused(program, "nm=Tim%0ASet-Cookie", "control characters")
+}
+
+fn html_in_the_name_is_escaped(program: &dyn Program) -> Result<(), Failure> {
+    let app = start(program)?;
+    let cookie = logged_in(&app, "<script>alert(1)</script>")?;
+    let page = app.get("/user", &[&cookie]);
+    assert_page(
+        &page,
+        &["Hello, &lt;script&gt;alert(1)&lt;&#x2F;script&gt;"],
+    )?;
+    assert_page_lacks(&page, &["<script>"])
+}
+
+fn refused_html_is_escaped_in_the_form(program: &dyn Program) -> Result<(), Failure> {
+    let app = start(program)?;
+    let typed = format!("\"><script>{}", "x".repeat(50));
+    let response = app.post_form("/login", &crate::steps::name_field(&typed), &[]);
+    assert_status(&response, 422)?;
+    assert_page_says(&response, &[r#"value="&quot;&gt;&lt;script&gt;"#])?;
+    assert_page_lacks(&response, &["<script>"])
+}

@@ -1,0 +1,430 @@
+//! Each lesson's promises, as named black-box checks that talk HTTP to a running program: the
+//! lesson's own binary, a student's build of the exercise, or a Flask twin. A check sees only what
+//! a browser or curl sees (status, `Location`, the literal `Set-Cookie` lines, the page), so the
+//! same spec proves a lesson right, tells it apart from the lesson before, and marks an exercise.
+//!
+//! ```no_run
+//! let program = specs::Binary::built("lesson-02");
+//! specs::assert_passes(specs::spec(2).expect("lesson 02 has a spec"), &program);
+//! ```
+
+mod lesson_01;
+mod steps;
+
+use std::fmt;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::panic::{self, AssertUnwindSafe};
+use std::path::PathBuf;
+
+pub use test_support::Response;
+use test_support::{built_binary, free_port, workspace_root, Server};
+
+/// What a check may ask of the program when it starts it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// The secret key, base64, as `ROCKET_SECRET_KEY` takes it. `None`: the program's own default
+    /// (a debug build of a lesson makes up a new one at every launch).
+    pub secret_key: Option<String>,
+    /// How long a session lasts, in seconds (lesson 04 on).
+    pub session_lifetime: Option<u64>,
+    /// Anything else, passed through as environment.
+    pub extra_env: Vec<(String, String)>,
+}
+
+/// Two secret keys made for these checks only (`openssl rand -base64 32`). Never use a key that is
+/// in a repository for anything real.
+pub const TEST_ONLY_SECRET_KEYS: [&str; 2] = [
+    "Jj3uy7XaHZqzobtnD9A+qfGMeMZLE6t3PCkNEtVZxns=",
+    "facc7kdtyYYln5Sp8ng2aoenI/XftphqT7EjYxsIN6o=",
+];
+
+/// Something the spec can start (and start again): a lesson binary, a student's build, a Flask twin.
+pub trait Program: Sync {
+    /// Starts a fresh instance listening on 127.0.0.1 and waits until it accepts connections.
+    /// `Err(text)` when it did not start (text = what it printed).
+    fn start(&self, settings: &Settings) -> Result<App, String>;
+    /// A short human name, such as `lesson-02 (target/debug/lesson-02)`.
+    fn describe(&self) -> String;
+    /// Whether [`Program::start`] really starts a new instance with the settings asked for. A
+    /// server that is already running cannot, so checks with [`Check::restarts`] are not run.
+    fn can_restart(&self) -> bool {
+        true
+    }
+}
+
+/// A Rocket lesson binary (or a student's): [`Settings`] become `ROCKET_SECRET_KEY` and
+/// `ROCKET_SESSION_LIFETIME`, a free port `ROCKET_PORT`, the log is off; started in `current_dir`.
+pub struct Binary {
+    path: PathBuf,
+    current_dir: PathBuf,
+}
+
+impl Binary {
+    /// The binary at `path`, started in `current_dir` (for the lessons: the workspace root, as
+    /// `cargo run -p lesson-0N` starts them).
+    pub fn new(path: impl Into<PathBuf>, current_dir: impl Into<PathBuf>) -> Binary {
+        Binary {
+            path: path.into(),
+            current_dir: current_dir.into(),
+        }
+    }
+
+    /// The workspace's package `package` (such as `lesson-01`), built with `cargo build` in the
+    /// calling test's profile and target directory, started from the workspace root.
+    pub fn built(package: &str) -> Binary {
+        Binary::new(
+            built_binary(package),
+            workspace_root(env!("CARGO_MANIFEST_DIR")),
+        )
+    }
+}
+
+impl Program for Binary {
+    fn start(&self, settings: &Settings) -> Result<App, String> {
+        let mut env: Vec<(String, String)> = Vec::new();
+        if let Some(key) = &settings.secret_key {
+            env.push(("ROCKET_SECRET_KEY".to_owned(), key.clone()));
+        }
+        if let Some(seconds) = settings.session_lifetime {
+            env.push(("ROCKET_SESSION_LIFETIME".to_owned(), seconds.to_string()));
+        }
+        env.extend(settings.extra_env.iter().cloned());
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let path = self
+            .path
+            .to_str()
+            .ok_or_else(|| format!("{} is not UTF-8", self.path.display()))?;
+        let server = Server::try_start(path, &self.current_dir, free_port(), &env)?;
+        Ok(App {
+            addr: SocketAddr::from(([127, 0, 0, 1], server.port())),
+            _server: Some(server),
+        })
+    }
+
+    fn describe(&self) -> String {
+        let name = self
+            .path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        format!("{name} ({})", self.path.display())
+    }
+}
+
+/// An already-running server at a base URL (`http://127.0.0.1:8002`). Checks that must (re)start
+/// the program or choose its settings are reported as not run, never silently skipped.
+pub struct Url {
+    base: String,
+    addr: SocketAddr,
+}
+
+impl Url {
+    /// The server at `base`, such as `http://127.0.0.1:8002` (plain HTTP, no path).
+    pub fn parse(base: &str) -> Result<Url, String> {
+        let host_port = base
+            .strip_prefix("http://")
+            .ok_or_else(|| format!("{base:?}: only http:// addresses can be checked"))?
+            .trim_end_matches('/');
+        let addr = host_port
+            .to_socket_addrs()
+            .map_err(|e| format!("{base:?}: {e}"))?
+            .next()
+            .ok_or_else(|| format!("{base:?}: the host has no address"))?;
+        Ok(Url {
+            base: base.to_owned(),
+            addr,
+        })
+    }
+}
+
+impl Program for Url {
+    fn start(&self, settings: &Settings) -> Result<App, String> {
+        if *settings != Settings::default() {
+            return Err(format!("{NOT_RUN_AGAINST_A_URL}: {settings:?}"));
+        }
+        Ok(App {
+            addr: self.addr,
+            _server: None,
+        })
+    }
+
+    fn describe(&self) -> String {
+        self.base.clone()
+    }
+
+    fn can_restart(&self) -> bool {
+        false
+    }
+}
+
+/// Why a check with [`Check::restarts`] is not run against a [`Url`].
+pub const NOT_RUN_AGAINST_A_URL: &str = "not run: needs the program, not a URL";
+
+/// A running instance; dropping it stops the process (when this side started it).
+pub struct App {
+    addr: SocketAddr,
+    _server: Option<Server>,
+}
+
+impl App {
+    /// Sends `GET path` with the extra header lines `headers` (such as `"Cookie: user=admin"`).
+    pub fn get(&self, path: &str, headers: &[&str]) -> Response {
+        test_support::get(self.addr, path, headers)
+    }
+
+    /// Sends `POST path` with the url-encoded form `body` and the extra header lines `headers`.
+    pub fn post_form(&self, path: &str, body: &str, headers: &[&str]) -> Response {
+        test_support::post_form(self.addr, path, body, headers)
+    }
+
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+}
+
+/// Why a check failed: what was expected, and what came back (status, `Location`, every
+/// `Set-Cookie` line, the page text shortened to what matters). Printed as is by the runner.
+#[derive(Debug)]
+pub struct Failure {
+    pub expected: String,
+    pub got: String,
+}
+
+/// One promise of a lesson, checked from outside.
+#[derive(Clone, Copy)]
+pub struct Check {
+    /// In a user's words: "a forged cookie `user=admin` is not let in".
+    pub name: &'static str,
+    /// One line pointing at the chapter section.
+    pub hint: &'static str,
+    /// True when this check is the lesson's point: the previous lesson's program fails it.
+    pub point: bool,
+    /// True when the check starts the program more than once or with its own [`Settings`] (a key,
+    /// a lifetime): it cannot run against a server that is already running.
+    pub restarts: bool,
+    pub run: fn(&dyn Program) -> Result<(), Failure>,
+}
+
+impl fmt::Debug for Check {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Check")
+            .field("name", &self.name)
+            .field("point", &self.point)
+            .field("restarts", &self.restarts)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Lesson `lesson`'s spec, `None` for a lesson without one.
+pub fn spec(lesson: u8) -> Option<&'static [Check]> {
+    match lesson {
+        1 => Some(lesson_01::CHECKS),
+        _ => None,
+    }
+}
+
+/// The names of earlier lessons' checks that lesson `lesson` no longer keeps (its point changes
+/// them), without replacing them by a check of the same name.
+fn drops(lesson: u8) -> &'static [&'static str] {
+    let _ = lesson;
+    &[]
+}
+
+/// The checks of lessons before `lesson` that still hold for it: every earlier check, except those
+/// a later lesson (up to `lesson`) drops or replaces with a check of the same name.
+pub fn kept(lesson: u8) -> Vec<Check> {
+    let later_than = |earlier: u8, name: &str| {
+        (earlier + 1..=lesson).any(|later| {
+            drops(later).contains(&name)
+                || spec(later).is_some_and(|checks| checks.iter().any(|c| c.name == name))
+        })
+    };
+    (1..lesson)
+        .filter_map(|earlier| spec(earlier).map(|checks| (earlier, checks)))
+        .flat_map(|(earlier, checks)| {
+            checks
+                .iter()
+                .filter(move |check| !later_than(earlier, check.name))
+        })
+        .copied()
+        .collect()
+}
+
+/// How one check went.
+#[derive(Debug)]
+pub enum Verdict {
+    Passed,
+    Failed(Failure),
+    /// Not run, and why (such as [`NOT_RUN_AGAINST_A_URL`]).
+    NotRun(String),
+}
+
+/// One check and how it went.
+#[derive(Debug)]
+pub struct Outcome<'a> {
+    pub check: &'a Check,
+    pub result: Verdict,
+}
+
+impl Outcome<'_> {
+    pub fn passed(&self) -> bool {
+        matches!(self.result, Verdict::Passed)
+    }
+}
+
+/// Runs every check (each starts its own instance or instances), four at a time. Never panics on a
+/// failing program: a check that panics (the program closed the connection, sent no HTTP) failed.
+pub fn run<'a>(checks: &'a [Check], program: &dyn Program) -> Vec<Outcome<'a>> {
+    const AT_ONCE: usize = 4;
+    let mut outcomes = Vec::with_capacity(checks.len());
+    for batch in checks.chunks(AT_ONCE) {
+        std::thread::scope(|scope| {
+            let running: Vec<_> = batch
+                .iter()
+                .map(|check| scope.spawn(move || run_one(check, program)))
+                .collect();
+            for (check, thread) in batch.iter().zip(running) {
+                let result = thread.join().unwrap_or_else(|_| {
+                    Verdict::Failed(Failure {
+                        expected: "the check to finish".to_owned(),
+                        got: "it panicked".to_owned(),
+                    })
+                });
+                outcomes.push(Outcome { check, result });
+            }
+        });
+    }
+    outcomes
+}
+
+fn run_one(check: &Check, program: &dyn Program) -> Verdict {
+    if check.restarts && !program.can_restart() {
+        return Verdict::NotRun(NOT_RUN_AGAINST_A_URL.to_owned());
+    }
+    match panic::catch_unwind(AssertUnwindSafe(|| (check.run)(program))) {
+        Ok(Ok(())) => Verdict::Passed,
+        Ok(Err(failure)) => Verdict::Failed(failure),
+        Err(panic) => {
+            let message = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_default();
+            Verdict::Failed(Failure {
+                expected: "an HTTP answer".to_owned(),
+                got: message,
+            })
+        }
+    }
+}
+
+/// The outcomes as a reader wants them: "k of n passed against …", then each check that did not
+/// pass with what was expected, what came back and where the chapter explains it.
+pub fn report(outcomes: &[Outcome<'_>], program: &dyn Program) -> String {
+    let passed = outcomes.iter().filter(|o| o.passed()).count();
+    let mut text = format!(
+        "{passed} of {} checks passed against {}\n",
+        outcomes.len(),
+        program.describe()
+    );
+    for outcome in outcomes {
+        let check = outcome.check;
+        match &outcome.result {
+            Verdict::Passed => text.push_str(&format!("  ok      {}\n", check.name)),
+            Verdict::NotRun(why) => text.push_str(&format!("  not run {}: {why}\n", check.name)),
+            Verdict::Failed(failure) => text.push_str(&format!(
+                "  FAILED  {}\n    expected: {}\n    got:      {}\n    see:      {}\n",
+                check.name,
+                indent(&failure.expected),
+                indent(&failure.got),
+                check.hint
+            )),
+        }
+    }
+    text
+}
+
+fn indent(text: &str) -> String {
+    text.replace('\n', "\n              ")
+}
+
+/// For tests: runs `checks` and panics with the report unless every one passed.
+pub fn assert_passes(checks: &[Check], program: &dyn Program) {
+    let outcomes = run(checks, program);
+    if !outcomes.iter().all(Outcome::passed) {
+        panic!("{}", report(&outcomes, program));
+    }
+}
+
+/// For tests: runs `checks` against the previous lesson's `program` and panics unless every
+/// `point` check failed there (and its failure names it). Returns the report, for the test's log.
+pub fn assert_points_fail(checks: &[Check], program: &dyn Program) -> String {
+    let outcomes = run(checks, program);
+    let text = report(&outcomes, program);
+    let not_failed: Vec<&str> = outcomes
+        .iter()
+        .filter(|o| o.check.point && !matches!(o.result, Verdict::Failed(_)))
+        .map(|o| o.check.name)
+        .collect();
+    assert!(
+        checks.iter().any(|c| c.point),
+        "these checks have no point check"
+    );
+    assert!(
+        not_failed.is_empty(),
+        "point checks that did not fail against {}: {not_failed:?}\n{text}",
+        program.describe()
+    );
+    for check in checks.iter().filter(|c| c.point) {
+        assert!(
+            text.contains(&format!("FAILED  {}\n", check.name)),
+            "{text}"
+        );
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dropped_names_are_checks_of_earlier_lessons() {
+        for lesson in 1..=9 {
+            for name in drops(lesson) {
+                assert!(
+                    (1..lesson).any(|m| spec(m).is_some_and(|s| s.iter().any(|c| c.name == *name))),
+                    "lesson {lesson} drops {name:?}, which no earlier lesson checks"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn names_are_unique_within_a_spec_and_every_spec_has_a_point() {
+        for lesson in 1..=9 {
+            let Some(checks) = spec(lesson) else { continue };
+            assert!(checks.iter().any(|c| c.point), "lesson {lesson}");
+            for (i, check) in checks.iter().enumerate() {
+                assert!(
+                    checks[..i].iter().all(|c| c.name != check.name),
+                    "lesson {lesson}: {:?} twice",
+                    check.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_url_is_parsed_and_refuses_settings() {
+        let url = Url::parse("http://127.0.0.1:8002/").expect("a URL");
+        assert_eq!(url.addr, SocketAddr::from(([127, 0, 0, 1], 8002)));
+        assert!(!url.can_restart());
+        let keyed = Settings {
+            secret_key: Some(TEST_ONLY_SECRET_KEYS[0].to_owned()),
+            ..Settings::default()
+        };
+        assert!(url.start(&keyed).is_err());
+        assert!(Url::parse("https://example.org").is_err());
+    }
+}
