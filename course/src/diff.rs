@@ -25,7 +25,10 @@ pub fn unified(old_name: &str, new_name: &str, old: &str, new: &str) -> String {
         let hunk = &ops[first..end];
         let (a_start, b_start) = position(&ops[..first]);
         let a_len = hunk.iter().filter(|op| !matches!(op, Op::Added(_))).count();
-        let b_len = hunk.iter().filter(|op| !matches!(op, Op::Removed(_))).count();
+        let b_len = hunk
+            .iter()
+            .filter(|op| !matches!(op, Op::Removed(_)))
+            .count();
         out.push_str(&format!(
             "@@ -{} +{} @@\n",
             range(a_start, a_len),
@@ -53,7 +56,10 @@ enum Op<'a> {
 /// How many lines of each side come before these operations.
 fn position(ops: &[Op<'_>]) -> (usize, usize) {
     let a = ops.iter().filter(|op| !matches!(op, Op::Added(_))).count();
-    let b = ops.iter().filter(|op| !matches!(op, Op::Removed(_))).count();
+    let b = ops
+        .iter()
+        .filter(|op| !matches!(op, Op::Removed(_)))
+        .count();
     (a, b)
 }
 
@@ -88,12 +94,12 @@ fn edits<'a>(a: &[&'a str], b: &[&'a str]) -> Vec<Op<'a>> {
             ops.push(Op::Same(a[i]));
             i += 1;
             j += 1;
-        } else if j < m && (i == n || lcs[at(i, j + 1)] >= lcs[at(i + 1, j)]) {
-            ops.push(Op::Added(b[j]));
-            j += 1;
-        } else {
+        } else if i < n && (j == m || lcs[at(i + 1, j)] >= lcs[at(i, j + 1)]) {
             ops.push(Op::Removed(a[i]));
             i += 1;
+        } else {
+            ops.push(Op::Added(b[j]));
+            j += 1;
         }
     }
     ops
@@ -139,6 +145,9 @@ mod tests {
         let diff = unified("a", "b", &old, &new);
         assert_eq!(diff.matches("@@ -").count(), 2, "{diff}");
         assert!(diff.contains("@@ -1,5 +1,5 @@\n 1\n-2\n+two\n"), "{diff}");
-        assert!(diff.contains("@@ -16,5 +16,5 @@\n 16\n 17\n 18\n-19\n+nineteen\n 20\n"), "{diff}");
+        assert!(
+            diff.contains("@@ -16,5 +16,5 @@\n 16\n 17\n 18\n-19\n+nineteen\n 20\n"),
+            "{diff}"
+        );
     }
 }

@@ -107,7 +107,13 @@ impl Course {
     pub fn at(root: PathBuf) -> Course {
         let target_dir = std::env::var_os("CARGO_TARGET_DIR")
             .map(PathBuf::from)
-            .map(|dir| if dir.is_absolute() { dir } else { root.join(dir) })
+            .map(|dir| {
+                if dir.is_absolute() {
+                    dir
+                } else {
+                    root.join(dir)
+                }
+            })
             .unwrap_or_else(|| root.join("target"));
         Course {
             exercises: root.join("exercises"),
@@ -119,8 +125,8 @@ impl Course {
     /// The directory of lesson `n`'s package (`lesson-0N-topic/`).
     pub fn lesson_dir(&self, n: u8) -> Result<PathBuf, String> {
         let prefix = format!("lesson-{n:02}-");
-        let entries = fs::read_dir(&self.root)
-            .map_err(|e| format!("read {}: {e}", self.root.display()))?;
+        let entries =
+            fs::read_dir(&self.root).map_err(|e| format!("read {}: {e}", self.root.display()))?;
         entries
             .filter_map(Result::ok)
             .map(|entry| entry.path())
@@ -157,8 +163,9 @@ impl Course {
         if dir.exists() {
             if !overwrite {
                 return Err(format!(
-                    "{} is already started; `start {n:02} --overwrite` replaces it (your changes are lost)",
-                    dir.display()
+                    "exercise {n:02} is already started in {}; `start {n:02} --overwrite` replaces it \
+                     (your changes are lost)",
+                    dir.strip_prefix(&self.root).unwrap_or(&dir).display()
                 ));
             }
             fs::remove_dir_all(&dir).map_err(|e| format!("remove {}: {e}", dir.display()))?;
@@ -169,11 +176,19 @@ impl Course {
         } else {
             from.clone()
         };
-        let from_port = if n == 1 { 8001 } else { 8000 + u16::from(n) - 1 };
+        let from_port = if n == 1 {
+            8001
+        } else {
+            8000 + u16::from(n) - 1
+        };
         copy_code(&from, &dir, from_port, port(n))?;
         let root_toml = read(&self.root.join("Cargo.toml"))?;
         let lesson_toml = read(&manifest_from.join("Cargo.toml"))?;
-        let origin = from.strip_prefix(&self.root).unwrap_or(&from).display().to_string();
+        let origin = from
+            .strip_prefix(&self.root)
+            .unwrap_or(&from)
+            .display()
+            .to_string();
         let manifest = exercise_manifest(&root_toml, &lesson_toml, package, n, &origin)?;
         write(&dir.join("Cargo.toml"), &manifest)?;
         let lock = self.root.join("Cargo.lock");
@@ -199,7 +214,12 @@ impl Course {
     pub fn build(&self, dir: &Path, package: &str, color: bool) -> Result<PathBuf, String> {
         let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
         let output = Command::new(&cargo)
-            .args(["build", "--quiet", "--color", if color { "always" } else { "never" }])
+            .args([
+                "build",
+                "--quiet",
+                "--color",
+                if color { "always" } else { "never" },
+            ])
             .current_dir(dir)
             .env("CARGO_TARGET_DIR", &self.target_dir)
             .output()
@@ -270,7 +290,8 @@ impl State {
     }
 
     fn to_text(&self) -> String {
-        let mut text = String::from("# Written by `cargo run -p course`: progress through the exercises.\n");
+        let mut text =
+            String::from("# Written by `cargo run -p course`: progress through the exercises.\n");
         for (n, entry) in &self.entries {
             if let Some((k, total)) = entry.last_check {
                 let _ = writeln!(text, "{n:02} checked {k} {total}");
@@ -374,7 +395,11 @@ pub fn exercise_manifest(
     let lookup = |section: &str, key: &str| -> Result<String, String> {
         root.iter()
             .find(|(header, _)| header == section)
-            .and_then(|(_, lines)| lines.iter().find_map(|l| key_value(l).filter(|(k, _)| *k == key)))
+            .and_then(|(_, lines)| {
+                lines
+                    .iter()
+                    .find_map(|l| key_value(l).filter(|(k, _)| *k == key))
+            })
             .map(|(_, value)| value.to_owned())
             .ok_or_else(|| format!("the workspace's Cargo.toml has no {key} in [{section}]"))
     };
@@ -385,7 +410,10 @@ pub fn exercise_manifest(
         match header.as_str() {
             "dev-dependencies" => continue,
             "lints" => {
-                for (header, lines) in root.iter().filter(|(h, _)| h.starts_with("workspace.lints.")) {
+                for (header, lines) in root
+                    .iter()
+                    .filter(|(h, _)| h.starts_with("workspace.lints."))
+                {
                     let _ = writeln!(out, "\n[{}]", &header["workspace.".len()..]);
                     for line in lines.iter().filter(|l| key_value(l).is_some()) {
                         let _ = writeln!(out, "{line}");
@@ -499,7 +527,10 @@ mod tests {
         for n in EXERCISES {
             if let Some(task) = task(n) {
                 assert!(hints(task).len() >= 2, "exercise {n:02}");
-                assert!(task.contains(&format!("cargo run -p course -- check {n:02}")), "{n:02}");
+                assert!(
+                    task.contains(&format!("cargo run -p course -- check {n:02}")),
+                    "{n:02}"
+                );
             }
         }
     }
@@ -519,11 +550,13 @@ mod tests {
 
     #[test]
     fn the_manifest_inherits_nothing_and_is_its_own_workspace() {
-        let root = "[workspace]\nmembers = [\n  \"a\",\n]\n\n[workspace.package]\nedition = \"2021\"\n\n\
+        let root =
+            "[workspace]\nmembers = [\n  \"a\",\n]\n\n[workspace.package]\nedition = \"2021\"\n\n\
                     [workspace.dependencies]\n# a comment\nrocket = { version = \"0.5.2\" }\n\
                     test-support = { path = \"test-support\" }\n\n[workspace.lints.rust]\n\
                     unsafe_code = \"forbid\"\n\n[profile.dev.package.\"*\"]\ndebug = false\n";
-        let lesson = "[package]\nname = \"lesson-02\"\ndescription = \"x\"\nedition.workspace = true\n\n\
+        let lesson =
+            "[package]\nname = \"lesson-02\"\ndescription = \"x\"\nedition.workspace = true\n\n\
                       [dependencies]\nrocket.workspace = true\n\n[dev-dependencies]\n\
                       test-support.workspace = true\n\n[lints]\nworkspace = true\n";
         let manifest = exercise_manifest(root, lesson, "exercise-03", 3, "lesson-02-x").unwrap();

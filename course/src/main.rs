@@ -1,7 +1,7 @@
 //! `cargo run -p course -- <command>`: the exercises of "Sessions in Rocket", checked against the
 //! same black-box spec as the lessons.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -93,7 +93,9 @@ fn run(args: &[String], style: &Style) -> Result<ExitCode, String> {
             _ => *flag == "--help",
         };
         if !known {
-            return Err(format!("unknown option {flag}; see `cargo run -p course -- help`"));
+            return Err(format!(
+                "unknown option {flag}; see `cargo run -p course -- help`"
+            ));
         }
     }
     if flags.contains(&"--help") {
@@ -117,7 +119,8 @@ fn run(args: &[String], style: &Style) -> Result<ExitCode, String> {
 }
 
 fn available(n: u8) -> Result<Vec<specs::Check>, String> {
-    checks(n).ok_or_else(|| format!("exercise {n:02} is not yet available (its lesson has no spec yet)"))
+    checks(n)
+        .ok_or_else(|| format!("exercise {n:02} is not yet available (its lesson has no spec yet)"))
 }
 
 fn list(course: &Course, style: &Style) -> Result<ExitCode, String> {
@@ -143,18 +146,27 @@ fn list(course: &Course, style: &Style) -> Result<ExitCode, String> {
         };
         println!("  {n:02}  {:<34} {status}", title(n));
     }
-    println!("{passed} of {total} passed. Next: `cargo run -p course -- start NN`, then `check NN`.");
+    println!(
+        "{passed} of {total} passed. Next: `cargo run -p course -- start NN`, then `check NN`."
+    );
     Ok(ExitCode::SUCCESS)
 }
 
 fn start(course: &Course, n: u8, overwrite: bool) -> Result<ExitCode, String> {
     available(n)?;
     let dir = course.start(n, &package(n), overwrite)?;
-    let shown = dir.strip_prefix(&course.root).unwrap_or(&dir).display().to_string();
+    let shown = dir
+        .strip_prefix(&course.root)
+        .unwrap_or(&dir)
+        .display()
+        .to_string();
     println!("Exercise {n:02} · {} is in {shown}/", title(n));
     println!("The task is in {shown}/README.md:\n");
     println!("{}", task(n).map(first_paragraph).unwrap_or_default());
-    println!("\nRun it:    cd {shown} && cargo run     (http://127.0.0.1:{})", port(n));
+    println!(
+        "\nRun it:    cd {shown} && cargo run     (http://127.0.0.1:{})",
+        port(n)
+    );
     println!("Check it:  cargo run -p course -- check {n:02}");
     Ok(ExitCode::SUCCESS)
 }
@@ -175,7 +187,10 @@ fn check(course: &Course, n: u8, style: &Style) -> Result<ExitCode, String> {
     let binary = match course.build(&dir, &package(n), style.color) {
         Ok(binary) => binary,
         Err(compiler) => {
-            println!("{}\n", style.red(&format!("exercise {n:02} does not build:")));
+            println!(
+                "{}\n",
+                style.red(&format!("exercise {n:02} does not build:"))
+            );
             println!("{}", compiler.trim_end());
             println!("\nFix what the compiler says, then check again.");
             return Ok(ExitCode::FAILURE);
@@ -183,7 +198,10 @@ fn check(course: &Course, n: u8, style: &Style) -> Result<ExitCode, String> {
     };
     let program = specs::Binary::new(binary, &dir);
     if let Err(printed) = program.start(&Settings::default()) {
-        println!("{}\n", style.red(&format!("exercise {n:02} builds but does not start:")));
+        println!(
+            "{}\n",
+            style.red(&format!("exercise {n:02} builds but does not start:"))
+        );
         println!("{}", printed.trim_end());
         return Ok(ExitCode::FAILURE);
     }
@@ -255,7 +273,11 @@ fn hint(course: &Course, n: u8) -> Result<ExitCode, String> {
     let text = all
         .get(index)
         .ok_or_else(|| format!("exercise {n:02} has no hints"))?;
-    println!("Hint {} of {} for exercise {n:02}:\n\n{text}", index + 1, all.len());
+    println!(
+        "Hint {} of {} for exercise {n:02}:\n\n{text}",
+        index + 1,
+        all.len()
+    );
     if index + 1 == all.len() {
         println!(
             "\nThat was the last hint. `solution {n:02}` shows the reference once `check {n:02}` passes (or with --force)."
@@ -280,8 +302,8 @@ fn solution(course: &Course, n: u8, force: bool, style: &Style) -> Result<ExitCo
     files.extend(course::code_files(&new_dir)?);
     files.sort();
     files.dedup();
-    println!(
-        "The reference for exercise {n:02}: from {} to {}.\n",
+    let mut out = format!(
+        "The reference for exercise {n:02}: from {} to {}.\n\n",
         shown(course, &old_dir),
         shown(course, &new_dir)
     );
@@ -305,8 +327,11 @@ fn solution(course: &Course, n: u8, force: bool, style: &Style) -> Result<ExitCo
                 Some('@') => style.dim(line),
                 _ => line.to_owned(),
             };
-            println!("{painted}");
+            out.push_str(&painted);
+            out.push('\n');
         }
     }
+    // Written at once, and a closed pipe (`| head`) is no error.
+    let _ = std::io::stdout().write_all(out.as_bytes());
     Ok(ExitCode::SUCCESS)
 }
