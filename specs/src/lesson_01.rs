@@ -7,21 +7,6 @@ use crate::steps::{
 };
 use crate::{Check, Failure, Program};
 
-const fn check(
-    name: &'static str,
-    hint: &'static str,
-    point: bool,
-    run: fn(&dyn Program) -> Result<(), Failure>,
-) -> Check {
-    Check {
-        name,
-        hint,
-        point,
-        restarts: false,
-        run,
-    }
-}
-
 const CODE: &str = "Chapter 1, “The Rocket code” (docs/src/lesson-01.md#the-rocket-code)";
 const RECEIVES: &str =
     "Chapter 1, “What the browser receives” (docs/src/lesson-01.md#what-the-browser-receives)";
@@ -30,51 +15,56 @@ const ANYONE: &str =
 const BAD_INPUT: &str = "Chapter 1, “Bad input” (docs/src/lesson-01.md#bad-input)";
 
 pub(crate) const CHECKS: &[Check] = &[
-    check(HOME_LINKS, CODE, false, home_links_to_the_login_form),
-    check(LOGIN_FORM, CODE, false, the_login_page_is_a_form_with_nm),
-    check(
-        "logging in sets the plain cookie `user=Tim; HttpOnly; SameSite=Strict; Path=/` and redirects to /user",
+    Check::new(HOME_LINKS, CODE, home_links_to_the_login_form),
+    Check::new(LOGIN_FORM, CODE, the_login_page_is_a_form_with_nm),
+    Check::new(
+        PLAIN_COOKIE,
         RECEIVES,
-        true,
         logging_in_sets_a_plain_http_only_cookie,
+    )
+    .the_point(),
+    Check::new(GREETS, CODE, the_user_page_greets_the_name_from_the_cookie),
+    Check::new(
+        NO_COOKIE_TO_LOGIN,
+        CODE,
+        without_a_cookie_the_user_page_sends_you_to_log_in,
     ),
-    check(GREETS, CODE, false, the_user_page_greets_the_name_from_the_cookie),
-    check(NO_COOKIE_TO_LOGIN, CODE, false, without_a_cookie_the_user_page_sends_you_to_log_in),
-    check(
-        "a hand-made `Cookie: user=admin` is let in as admin",
+    Check::new(ADMIN_LET_IN, ANYONE, a_hand_made_cookie_is_believed).the_point(),
+    Check::new(
+        PANEL_PLAIN,
         ANYONE,
-        true,
-        a_hand_made_cookie_is_believed,
-    ),
-    check(
-        "the panel shows the cookie `user` in plain text, as the browser sent it",
-        ANYONE,
-        false,
         the_panel_shows_the_cookie_in_plain_text,
     ),
-    check(PANEL_EMPTY, RECEIVES, false, the_panel_says_when_no_cookie_came),
-    check(
-        "logging out deletes the cookie (`user=; …; Max-Age=0; Expires=<past>`) and redirects to /login",
+    Check::new(PANEL_EMPTY, RECEIVES, the_panel_says_when_no_cookie_came),
+    Check::new(LOGOUT, RECEIVES, logging_out_deletes_the_cookie),
+    Check::new(
+        LOGOUT_NOTHING,
         RECEIVES,
-        false,
-        logging_out_deletes_the_cookie,
+        logging_out_without_a_cookie_sends_no_set_cookie,
     ),
-    check(LOGOUT_NOTHING, RECEIVES, false, logging_out_without_a_cookie_sends_no_set_cookie),
-    check(
-        "a name with `;` and `=` is percent-encoded in the cookie and greeted as typed",
+    Check::new(
+        COOKIE_SYNTAX,
         RECEIVES,
-        false,
         a_name_with_cookie_syntax_round_trips,
     ),
-    check(EMPTY_NAME, BAD_INPUT, false, an_empty_name_is_refused),
-    check(LONG_NAME, BAD_INPUT, false, a_name_over_50_characters_is_refused),
-    check(NO_NM, BAD_INPUT, false, a_form_without_nm_is_refused),
-    check(LINE_BREAK, BAD_INPUT, false, a_name_with_a_line_break_is_refused),
-    check(ESCAPED, BAD_INPUT, false, html_in_the_name_is_escaped),
-    check(ESCAPED_FORM, BAD_INPUT, false, refused_html_is_escaped_in_the_form),
+    Check::new(EMPTY_NAME, BAD_INPUT, an_empty_name_is_refused),
+    Check::new(LONG_NAME, BAD_INPUT, a_name_over_50_characters_is_refused),
+    Check::new(NO_NM, BAD_INPUT, a_form_without_nm_is_refused),
+    Check::new(LINE_BREAK, BAD_INPUT, a_name_with_a_line_break_is_refused),
+    Check::new(ESCAPED, BAD_INPUT, html_in_the_name_is_escaped),
+    Check::new(ESCAPED_FORM, BAD_INPUT, refused_html_is_escaped_in_the_form),
 ];
 
 // The names later lessons keep (or replace), spelled once.
+pub(crate) const PLAIN_COOKIE: &str =
+    "logging in sets the plain cookie `user=Tim; HttpOnly; SameSite=Strict; Path=/` and redirects to /user";
+pub(crate) const ADMIN_LET_IN: &str = "a hand-made `Cookie: user=admin` is let in as admin";
+pub(crate) const PANEL_PLAIN: &str =
+    "the panel shows the cookie `user` in plain text, as the browser sent it";
+pub(crate) const LOGOUT: &str =
+    "logging out deletes the cookie (`user=; …; Max-Age=0; Expires=<past>`) and redirects to /login";
+pub(crate) const COOKIE_SYNTAX: &str =
+    "a name with `;` and `=` is percent-encoded in the cookie and greeted as typed";
 pub(crate) const HOME_LINKS: &str = "the home page links to the login form";
 pub(crate) const LOGIN_FORM: &str = "the login page is a form that posts the field `nm` to /login";
 pub(crate) const GREETS: &str = "after logging in as Tim, /user says “Hello, Tim”";

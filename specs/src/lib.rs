@@ -9,6 +9,7 @@
 //! ```
 
 mod lesson_01;
+mod lesson_02;
 mod steps;
 
 use std::fmt;
@@ -205,6 +206,35 @@ pub struct Check {
     pub run: fn(&dyn Program) -> Result<(), Failure>,
 }
 
+impl Check {
+    /// A check that is not the lesson's point and starts the program once, with its defaults.
+    const fn new(
+        name: &'static str,
+        hint: &'static str,
+        run: fn(&dyn Program) -> Result<(), Failure>,
+    ) -> Check {
+        Check {
+            name,
+            hint,
+            point: false,
+            restarts: false,
+            run,
+        }
+    }
+
+    /// Marks the check as the lesson's point.
+    const fn the_point(mut self) -> Check {
+        self.point = true;
+        self
+    }
+
+    /// Marks the check as one that starts the program more than once or with its own settings.
+    const fn restarting(mut self) -> Check {
+        self.restarts = true;
+        self
+    }
+}
+
 impl fmt::Debug for Check {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Check")
@@ -219,6 +249,7 @@ impl fmt::Debug for Check {
 pub fn spec(lesson: u8) -> Option<&'static [Check]> {
     match lesson {
         1 => Some(lesson_01::CHECKS),
+        2 => Some(lesson_02::CHECKS),
         _ => None,
     }
 }
@@ -226,8 +257,10 @@ pub fn spec(lesson: u8) -> Option<&'static [Check]> {
 /// The names of earlier lessons' checks that lesson `lesson` no longer keeps (its point changes
 /// them), without replacing them by a check of the same name.
 fn drops(lesson: u8) -> &'static [&'static str] {
-    let _ = lesson;
-    &[]
+    match lesson {
+        2 => lesson_02::DROPS,
+        _ => &[],
+    }
 }
 
 /// The checks of lessons before `lesson` that still hold for it: every earlier check, except those

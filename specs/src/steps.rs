@@ -169,6 +169,50 @@ pub(crate) fn assert_no_set_cookie(response: &Response) -> Result<(), Failure> {
     assert_set_cookies(response, &[])
 }
 
+/// The `Set-Cookie` line for the cookie `name`, if the response has one.
+pub(crate) fn set_cookie_line<'r>(response: &'r Response, name: &str) -> Option<&'r str> {
+    response
+        .header_values("Set-Cookie")
+        .into_iter()
+        .find(|line| line.split_once('=').is_some_and(|(n, _)| n == name))
+}
+
+/// The value the response sets for the cookie `name`.
+pub(crate) fn cookie_value(response: &Response, name: &str) -> Result<String, Failure> {
+    set_cookie_line(response, name)
+        .and_then(|line| line.split(';').next())
+        .and_then(|pair| pair.split_once('='))
+        .map(|(_, value)| value.to_owned())
+        .ok_or_else(|| Failure {
+            expected: format!("a Set-Cookie line for `{name}`"),
+            got: describe(response),
+        })
+}
+
+/// A cookie value as the server reads it: `%XX` escapes decoded (as Rocket's cookie jar does).
+pub(crate) fn percent_decode(value: &str) -> String {
+    let bytes = value.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                decoded.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                decoded.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&decoded).into_owned()
+}
+
 /// Whether `line` is `pattern` with its placeholders filled in: `<encrypted>` by at least 16
 /// characters of base64 (or URL-safe base64), `<date>` by an HTTP date such as
 /// `Mon, 01 Dec 2025 19:43:52 GMT`, `<any>` by anything.

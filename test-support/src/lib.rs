@@ -21,12 +21,23 @@ pub fn workspace_root(manifest_dir: &str) -> PathBuf {
         .to_path_buf()
 }
 
-/// A port on 127.0.0.1 that was free a moment ago.
+/// A port on 127.0.0.1 that was free a moment ago, and never handed out before in this process:
+/// until the server it is for binds it, the system could give the same port to another thread.
 pub fn free_port() -> u16 {
-    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .and_then(|listener| listener.local_addr())
-        .expect("bind an ephemeral port on 127.0.0.1")
-        .port()
+    static HANDED_OUT: Mutex<Vec<u16>> = Mutex::new(Vec::new());
+    let mut handed_out = HANDED_OUT
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    loop {
+        let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+            .and_then(|listener| listener.local_addr())
+            .expect("bind an ephemeral port on 127.0.0.1")
+            .port();
+        if !handed_out.contains(&port) {
+            handed_out.push(port);
+            return port;
+        }
+    }
 }
 
 /// A lesson's binary running as a child process. Dropping it kills the process, also when the
@@ -76,10 +87,12 @@ impl Server {
         self.addr.port()
     }
 
+    /// Waits until the port answers HTTP. A bare connect is not enough: for a moment, another
+    /// thread's [`free_port`] may listen on the same port.
     fn wait_until_listening(&mut self) -> Result<(), String> {
         let deadline = Instant::now() + START_TIMEOUT;
         loop {
-            if TcpStream::connect_timeout(&self.addr, Duration::from_millis(200)).is_ok() {
+            if answers_http(self.addr) {
                 return Ok(());
             }
             if let Some(status) = self.child.try_wait().expect("poll the server process") {
@@ -111,6 +124,20 @@ impl Server {
     pub fn post_form(&self, path: &str, body: &str, headers: &[&str]) -> Response {
         post_form(self.addr, path, body, headers)
     }
+}
+
+/// Whether `addr` answers `GET /` with the start of an HTTP response.
+fn answers_http(addr: SocketAddr) -> bool {
+    let Ok(mut stream) = TcpStream::connect_timeout(&addr, Duration::from_millis(200)) else {
+        return false;
+    };
+    let mut start = [0; 5];
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .is_ok()
+        && stream.write_all(b"GET / HTTP/1.0\r\n\r\n").is_ok()
+        && stream.read_exact(&mut start).is_ok()
+        && &start == b"HTTP/"
 }
 
 /// Sends `GET path` to `addr` with the extra header lines `headers` (such as

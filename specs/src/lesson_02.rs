@@ -1,0 +1,281 @@
+//! Lesson 02, a session in an encrypted cookie: the browser keeps `user` but can neither read nor
+//! change it; whatever does not decrypt with the server's key is "not logged in".
+
+use crate::lesson_01::{ADMIN_LET_IN, COOKIE_SYNTAX, PANEL_PLAIN, PLAIN_COOKIE};
+use crate::steps::{
+    assert_page, assert_page_says, assert_redirect, assert_set_cookies, cookie_header,
+    cookie_value, form_encode, log_in, logged_in, percent_decode, set_cookie_line, start,
+    start_with,
+};
+use crate::{Check, Failure, Program, Settings, TEST_ONLY_SECRET_KEYS};
+
+const RECEIVES: &str =
+    "Chapter 2, “What the browser receives” (docs/src/lesson-02.md#what-the-browser-receives)";
+const CHANGED: &str =
+    "Chapter 2, “What changed since lesson 01” (docs/src/lesson-02.md#what-changed-since-lesson-01)";
+const PITFALLS: &str = "Chapter 2, “Pitfalls” (docs/src/lesson-02.md#pitfalls)";
+const KEYS: &str = "“Secret keys” (docs/src/secret-keys.md)";
+
+pub(crate) const CHECKS: &[Check] = &[
+    Check::new(
+        ENCRYPTED_COOKIE,
+        RECEIVES,
+        logging_in_sets_an_encrypted_cookie,
+    )
+    .the_point(),
+    Check::new(
+        "two logins as Tim get two different cookie values (a random nonce each time)",
+        RECEIVES,
+        every_login_encrypts_anew,
+    )
+    .the_point(),
+    Check::new(
+        LOGGED_IN_LOGIN,
+        CHANGED,
+        the_login_page_sends_a_logged_in_user_on,
+    )
+    .the_point(),
+    Check::new(FORGED, PITFALLS, a_forged_cookie_is_not_let_in).the_point(),
+    Check::new(TAMPERED, PITFALLS, a_changed_cookie_is_not_let_in).the_point(),
+    Check::new(
+        "a cookie cut short, or empty, is sent to /login",
+        PITFALLS,
+        a_cut_short_cookie_is_not_let_in,
+    )
+    .the_point(),
+    Check::new(
+        "garbage in the cookie is sent to /login, never a 500",
+        PITFALLS,
+        garbage_is_not_let_in,
+    )
+    .the_point(),
+    Check::new(FOREIGN_KEY, KEYS, a_cookie_from_another_key_is_not_let_in)
+        .the_point()
+        .restarting(),
+    Check::new(
+        SAME_KEY,
+        KEYS,
+        the_same_key_keeps_you_logged_in_across_a_restart,
+    )
+    .restarting(),
+    Check::new(DEBUG_KEY, PITFALLS, without_a_key_a_restart_logs_you_out)
+        .the_point()
+        .restarting(),
+    Check::new(
+        "the panel shows the ciphertext and what it decrypts to",
+        CHANGED,
+        the_panel_shows_ciphertext_and_its_meaning,
+    )
+    .the_point(),
+    Check::new(
+        "the panel says when the cookie `user` could not be decrypted",
+        CHANGED,
+        the_panel_says_when_a_cookie_did_not_decrypt,
+    )
+    .the_point(),
+    Check::new(
+        "a name with `;`, `=` or `ë` is greeted as typed",
+        RECEIVES,
+        names_round_trip,
+    ),
+    Check::new(
+        "the longest name (50 × `ë`) still makes a cookie line under 300 bytes",
+        RECEIVES,
+        the_longest_name_makes_a_small_cookie,
+    ),
+];
+
+/// Lesson 01's checks that no longer hold: the cookie is ciphertext now.
+pub(crate) const DROPS: &[&str] = &[PLAIN_COOKIE, ADMIN_LET_IN, PANEL_PLAIN, COOKIE_SYNTAX];
+
+// The names later lessons keep (or replace), spelled once.
+pub(crate) const ENCRYPTED_COOKIE: &str =
+    "logging in sets `user=<encrypted>; HttpOnly; SameSite=Strict; Path=/` (no Expires: gone when the browser closes)";
+pub(crate) const LOGGED_IN_LOGIN: &str = "/login while logged in redirects to /user";
+pub(crate) const FORGED: &str = "a forged `Cookie: user=admin` is sent to /login";
+pub(crate) const TAMPERED: &str = "a cookie with one character changed is sent to /login";
+pub(crate) const FOREIGN_KEY: &str =
+    "a cookie made by a server with another secret key is sent to /login";
+pub(crate) const SAME_KEY: &str = "restarted with the same secret key, the server still knows you";
+pub(crate) const DEBUG_KEY: &str =
+    "started without a secret key, a restart logs you out (the debug key differs at every launch)";
+
+/// Expects `/user` with exactly `Cookie: user=<value>` to send the visitor to `/login`.
+pub(crate) fn assert_not_let_in(program: &dyn Program, value: &str) -> Result<(), Failure> {
+    let app = start(program)?;
+    assert_redirect(
+        &app.get("/user", &[&format!("Cookie: user={value}")]),
+        "/login",
+    )
+}
+
+/// The settings with the test-only key number `which`.
+pub(crate) fn with_key(which: usize) -> Settings {
+    Settings {
+        secret_key: Some(TEST_ONLY_SECRET_KEYS[which].to_owned()),
+        ..Settings::default()
+    }
+}
+
+fn logging_in_sets_an_encrypted_cookie(program: &dyn Program) -> Result<(), Failure> {
+    let app = start(program)?;
+    let response = log_in(&app, "Timothy")?;
+    assert_set_cookies(
+        &response,
+        &["user=<encrypted>; HttpOnly; SameSite=Strict; Path=/"],
+    )?;
+    let value = percent_decode(&cookie_value(&response, "user")?);
+    if value.contains("Timothy") {
+        return Err(Failure {
+            expected: "a value that does not show the name".to_owned(),
+            got: format!("user={value}"),
+        });
+    }
+    Ok(())
+}
+
+fn every_login_encrypts_anew(program: &dyn Program) -> Result<(), Failure> {
+    let app = start(program)?;
+    let first = cookie_value(&log_in(&app, "Tim")?, "user")?;
+    let second = cookie_value(&log_in(&app, "Tim")?, "user")?;
+    if first == second {
+        return Err(Failure {
+            expected: "two different values".to_owned(),
+            got: format!("user={first} both times"),
+        });
+    }
+    Ok(())
+}
+
+fn the_login_page_sends_a_logged_in_user_on(program: &dyn Program) -> Result<(), Failure> {
+    let app = start(program)?;
+    let cookie = logged_in(&app, "Tim")?;
+    assert_redirect(&app.get("/login", &[&cookie]), "/user")
+}
+
+fn a_forged_cookie_is_not_let_in(program: &dyn Program) -> Result<(), Failure> {
+    assert_not_let_in(program, "admin")
+}
+
+fn a_changed_cookie_is_not_let_in(program: &dyn Program) -> Result<(), Failure> {
+    let app = start(program)?;
+    let value = cookie_value(&log_in(&app, "Tim")?, "user")?;
+    // One letter or digit from the middle, away from any `%XX` escape, replaced by another.
+    let bytes = value.as_bytes();
+    let middle = (bytes.len() / 2..bytes.len())
+        .find(|&i| {
+            bytes[i].is_ascii_alphanumeric() && !bytes[i.saturating_sub(2)..i].contains(&b'%')
+        })
+        .unwrap_or(0);
+    let mut changed = value.clone().into_bytes();
+    changed[middle] = if changed[middle] == b'A' { b'B' } else { b'A' };
+    let changed = String::from_utf8_lossy(&changed).into_owned();
+    assert_redirect(
+        &app.get("/user", &[&format!("Cookie: user={changed}")]),
+        "/login",
+    )
+}
+
+fn a_cut_short_cookie_is_not_let_in(program: &dyn Program) -> Result<(), Failure> {
+    let app = start(program)?;
+    let value = percent_decode(&cookie_value(&log_in(&app, "Tim")?, "user")?);
+    let keep = |n: usize| value.chars().take(n).collect::<String>();
+    for cut in [keep(value.len().saturating_sub(4)), keep(8), String::new()] {
+        let cut = form_encode(&cut);
+        assert_redirect(
+            &app.get("/user", &[&format!("Cookie: user={cut}")]),
+            "/login",
+        )?;
+    }
+    Ok(())
+}
+
+fn garbage_is_not_let_in(program: &dyn Program) -> Result<(), Failure> {
+    for garbage in [
+        "%25%25%25%25",
+        "!!not-base64!!",
+        "AAAA",
+        "%F0%9F%8D%AA%F0%9F%8D%AA",
+    ] {
+        assert_not_let_in(program, garbage)?;
+    }
+    Ok(())
+}
+
+fn a_cookie_from_another_key_is_not_let_in(program: &dyn Program) -> Result<(), Failure> {
+    let other = start_with(program, &with_key(1))?;
+    let cookie = logged_in(&other, "Tim")?;
+    drop(other);
+    let app = start_with(program, &with_key(0))?;
+    assert_redirect(&app.get("/user", &[&cookie]), "/login")
+}
+
+fn the_same_key_keeps_you_logged_in_across_a_restart(program: &dyn Program) -> Result<(), Failure> {
+    let before = start_with(program, &with_key(0))?;
+    let cookie = logged_in(&before, "Tim")?;
+    drop(before);
+    let after = start_with(program, &with_key(0))?;
+    assert_page(&after.get("/user", &[&cookie]), &["Hello, Tim"])
+}
+
+fn without_a_key_a_restart_logs_you_out(program: &dyn Program) -> Result<(), Failure> {
+    let before = start(program)?;
+    let cookie = logged_in(&before, "Tim")?;
+    assert_page(&before.get("/user", &[&cookie]), &["Hello, Tim"])?;
+    drop(before);
+    let after = start(program)?;
+    assert_redirect(&after.get("/user", &[&cookie]), "/login")
+}
+
+fn the_panel_shows_ciphertext_and_its_meaning(program: &dyn Program) -> Result<(), Failure> {
+    let app = start(program)?;
+    let response = log_in(&app, "Timothy")?;
+    let value = percent_decode(&cookie_value(&response, "user")?);
+    let shown: String = value.chars().take(40).collect();
+    let shown = format!("<code>{}…</code>", shown.replace('/', "&#x2F;"));
+    let cookie = cookie_header(&[], &response)?;
+    assert_page(
+        &app.get("/", &[&cookie]),
+        &[
+            "<code>user</code>",
+            &shown,
+            "Decrypted with this server&#x27;s key: you are logged in as “Timothy”.",
+        ],
+    )
+}
+
+fn the_panel_says_when_a_cookie_did_not_decrypt(program: &dyn Program) -> Result<(), Failure> {
+    let app = start(program)?;
+    assert_page(
+        &app.get("/", &["Cookie: user=admin"]),
+        &["<code>admin</code>", "Could not be decrypted"],
+    )
+}
+
+fn names_round_trip(program: &dyn Program) -> Result<(), Failure> {
+    let app = start(program)?;
+    for (name, greeting) in [
+        ("Tim; admin=true", "Hello, Tim; admin=true"),
+        ("Zoë", "Hello, Zoë"),
+    ] {
+        let cookie = logged_in(&app, name)?;
+        assert_page(&app.get("/user", &[&cookie]), &[greeting])?;
+    }
+    Ok(())
+}
+
+fn the_longest_name_makes_a_small_cookie(program: &dyn Program) -> Result<(), Failure> {
+    let app = start(program)?;
+    let response = log_in(&app, &"ë".repeat(50))?;
+    let line = set_cookie_line(&response, "user").unwrap_or_default();
+    if line.is_empty() || line.len() >= 300 {
+        return Err(Failure {
+            expected: "a Set-Cookie line for `user` under 300 bytes".to_owned(),
+            got: format!("{} bytes: {line:?}", line.len()),
+        });
+    }
+    assert_page_says(
+        &app.get("/user", &[&cookie_header(&[], &response)?]),
+        &["Hello, ëë"],
+    )
+}
