@@ -154,8 +154,8 @@ impl Course {
         self.exercises.join(format!("lesson-{n:02}"))
     }
 
-    /// Creates `exercises/lesson-0N/` from the starting code: a package `package` of its own
-    /// workspace, with the course's lock file and target directory. Refuses to overwrite a started
+    /// Creates `exercises/lesson-0N/` from the starting code and lesson N's dependencies: a package
+    /// `package` of its own workspace, with the course's lock file and target directory. Refuses to overwrite a started
     /// exercise unless `overwrite`.
     pub fn start(&self, n: u8, package: &str, overwrite: bool) -> Result<PathBuf, String> {
         let task = task(n).ok_or_else(|| format!("exercise {n:02} is not yet available"))?;
@@ -171,11 +171,8 @@ impl Course {
             fs::remove_dir_all(&dir).map_err(|e| format!("remove {}: {e}", dir.display()))?;
         }
         let from = self.starting_code(n)?;
-        let manifest_from = if n == 1 {
-            self.lesson_dir(1)?
-        } else {
-            from.clone()
-        };
+        // Lesson n's manifest, so the crates its reference needs (chrono from 04 on) are there.
+        let manifest_from = self.lesson_dir(n)?;
         let from_port = if n == 1 {
             8001
         } else {
