@@ -12,20 +12,6 @@ use std::process::Command;
 /// Exercise numbers the course knows of; those without a spec or a task are "not yet available".
 pub const EXERCISES: std::ops::RangeInclusive<u8> = 1..=7;
 
-/// An exercise's title, as its lesson chapter is called.
-pub fn title(n: u8) -> &'static str {
-    match n {
-        1 => "Plain cookies",
-        2 => "A session in an encrypted cookie",
-        3 => "Logging out",
-        4 => "Permanent sessions",
-        5 => "The session in templates",
-        6 => "Server-side sessions",
-        7 => "Lesson 07",
-        _ => "",
-    }
-}
-
 /// The task of exercise `n`, as its README and its lesson chapter show it.
 pub fn task(n: u8) -> Option<&'static str> {
     match n {
@@ -122,6 +108,18 @@ impl Course {
         }
     }
 
+    /// Exercise `n`'s title: its lesson chapter's (`# Lesson 01 · Plain cookies`), else "Lesson 0N".
+    pub fn title(&self, n: u8) -> String {
+        let chapter = self.root.join(format!("docs/src/lesson-{n:02}.md"));
+        fs::read_to_string(chapter)
+            .ok()
+            .and_then(|text| {
+                let first = text.lines().next()?.to_owned();
+                Some(first.split_once('·')?.1.trim().to_owned())
+            })
+            .unwrap_or_else(|| format!("Lesson {n:02}"))
+    }
+
     /// The directory of lesson `n`'s package (`lesson-0N-topic/`).
     pub fn lesson_dir(&self, n: u8) -> Result<PathBuf, String> {
         let prefix = format!("lesson-{n:02}-");
@@ -200,7 +198,7 @@ impl Course {
         let readme = format!(
             "# Exercise {n:02} · {}\n\nStarted from `{origin}`; it serves on \
              <http://127.0.0.1:{}> (`cargo run` here).\n\n{task}",
-            title(n),
+            self.title(n),
             port(n)
         );
         write(&dir.join("README.md"), &readme)?;

@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use course::{checks, hints, package, port, task, title, Course, EXERCISES};
+use course::{checks, hints, package, port, task, Course, EXERCISES};
 use specs::{Program, Settings, Verdict};
 
 const HELP: &str = "\
@@ -144,7 +144,7 @@ fn list(course: &Course, style: &Style) -> Result<ExitCode, String> {
                 (true, None) => "started, not checked yet".to_owned(),
             }
         };
-        println!("  {n:02}  {:<34} {status}", title(n));
+        println!("  {n:02}  {:<34} {status}", course.title(n));
     }
     println!(
         "{passed} of {total} passed. Next: `cargo run -p course -- start NN`, then `check NN`."
@@ -160,7 +160,7 @@ fn start(course: &Course, n: u8, overwrite: bool) -> Result<ExitCode, String> {
         .unwrap_or(&dir)
         .display()
         .to_string();
-    println!("Exercise {n:02} · {} is in {shown}/", title(n));
+    println!("Exercise {n:02} · {} is in {shown}/", course.title(n));
     println!("The task is in {shown}/README.md:\n");
     println!("{}", task(n).map(first_paragraph).unwrap_or_default());
     println!(
