@@ -59,6 +59,35 @@ fn wrong_solutions_fail(n: u8) {
 }
 
 #[test]
+fn start_refuses_to_overwrite_a_started_exercise_unless_asked() {
+    let course = scratch("overwrite");
+    let dir = course
+        .start(2, "exercise-02-overwrite", false)
+        .expect("start 02");
+    let main_rs = dir.join("src/main.rs");
+    let fresh = std::fs::read_to_string(&main_rs).expect("main.rs");
+    assert!(
+        fresh.contains("8102") && !fresh.contains("8002"),
+        "the port is 81NN"
+    );
+    assert!(
+        !fresh.contains("mod tests;"),
+        "the lesson's tests are not copied"
+    );
+    std::fs::write(&main_rs, "// my work\n").expect("write");
+    let refused = course.start(2, "exercise-02-overwrite", false).unwrap_err();
+    assert!(refused.contains("already started"), "{refused}");
+    assert_eq!(
+        std::fs::read_to_string(&main_rs).expect("main.rs"),
+        "// my work\n"
+    );
+    course
+        .start(2, "exercise-02-overwrite", true)
+        .expect("start 02 --overwrite");
+    assert_eq!(std::fs::read_to_string(&main_rs).expect("main.rs"), fresh);
+}
+
+#[test]
 fn exercise_01_skeleton_builds_and_fails_on_the_point() {
     starting_code_fails_on_the_point(1);
 }
