@@ -10,6 +10,7 @@
 
 mod lesson_01;
 mod lesson_02;
+mod lesson_03;
 mod steps;
 
 use std::fmt;
@@ -250,6 +251,7 @@ pub fn spec(lesson: u8) -> Option<&'static [Check]> {
     match lesson {
         1 => Some(lesson_01::CHECKS),
         2 => Some(lesson_02::CHECKS),
+        3 => Some(lesson_03::CHECKS),
         _ => None,
     }
 }
@@ -259,6 +261,7 @@ pub fn spec(lesson: u8) -> Option<&'static [Check]> {
 fn drops(lesson: u8) -> &'static [&'static str] {
     match lesson {
         2 => lesson_02::DROPS,
+        3 => lesson_03::DROPS,
         _ => &[],
     }
 }

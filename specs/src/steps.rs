@@ -136,15 +136,24 @@ pub(crate) fn assert_page_lacks(response: &Response, texts: &[&str]) -> Result<(
     }
 }
 
-/// Expects exactly the `Set-Cookie` lines `expected`, in order. In an expected line `<encrypted>`
-/// stands for a value only the server can read and `<date>` for an HTTP date.
+/// Expects exactly the `Set-Cookie` lines `expected`, in any order (the header lines of one
+/// response come in no fixed order). In an expected line `<encrypted>` stands for a value only the
+/// server can read and `<date>` for an HTTP date.
 pub(crate) fn assert_set_cookies(response: &Response, expected: &[&str]) -> Result<(), Failure> {
-    let got = response.header_values("Set-Cookie");
-    let same = got.len() == expected.len()
-        && got
-            .iter()
-            .zip(expected)
-            .all(|(line, pattern)| matches_pattern(pattern, line));
+    let mut unmatched = response.header_values("Set-Cookie");
+    let same = unmatched.len() == expected.len()
+        && expected.iter().all(|pattern| {
+            match unmatched
+                .iter()
+                .position(|line| matches_pattern(pattern, line))
+            {
+                Some(found) => {
+                    unmatched.remove(found);
+                    true
+                }
+                None => false,
+            }
+        });
     if same {
         Ok(())
     } else if expected.is_empty() {
