@@ -177,6 +177,17 @@ impl Course {
             8000 + u16::from(n) - 1
         };
         copy_code(&from, &dir, from_port, port(n))?;
+        if n > 1 {
+            // The lesson's own doc comment stays; the first line says what this copy is for.
+            let main_rs = dir.join("src/main.rs");
+            let code =
+                read(&main_rs)?.replace(&format!("cargo run -p lesson-{:02}", n - 1), "cargo run");
+            let header = format!(
+                "//! Exercise {n:02}: lesson {:02}'s code, to change into lesson {n:02}. The task: README.md.\n//!\n",
+                n - 1
+            );
+            write(&main_rs, &(header + &code))?;
+        }
         let root_toml = read(&self.root.join("Cargo.toml"))?;
         let lesson_toml = read(&manifest_from.join("Cargo.toml"))?;
         let origin = from
