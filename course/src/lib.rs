@@ -542,6 +542,26 @@ mod tests {
     }
 
     #[test]
+    fn every_lesson_chapter_with_a_task_ends_with_it() {
+        for n in EXERCISES {
+            if task(n).is_none() {
+                continue;
+            }
+            let chapter = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("../docs/src/lesson-{n:02}.md"));
+            let text = fs::read_to_string(&chapter).expect("the lesson's chapter");
+            let section = text.rsplit_once("\n## ").map(|(_, last)| last);
+            let include = format!("{{{{#include ../../course/tasks/{n:02}.md}}}}");
+            assert_eq!(
+                section.map(str::trim_end),
+                Some(format!("Exercise\n\n{include}").as_str()),
+                "{}'s last section",
+                chapter.display()
+            );
+        }
+    }
+
+    #[test]
     fn state_round_trips() {
         let mut state = State::default();
         state.entry(3).last_check = Some((4, 7));
