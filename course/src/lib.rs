@@ -547,8 +547,8 @@ mod tests {
             if task(n).is_none() {
                 continue;
             }
-            let chapter = Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join(format!("../docs/src/lesson-{n:02}.md"));
+            let chapter =
+                Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../docs/src/lesson-{n:02}.md"));
             let text = fs::read_to_string(&chapter).expect("the lesson's chapter");
             let section = text.rsplit_once("\n## ").map(|(_, last)| last);
             let include = format!("{{{{#include ../../course/tasks/{n:02}.md}}}}");
