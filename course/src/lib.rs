@@ -69,6 +69,8 @@ pub struct Course {
     pub root: PathBuf,
     pub exercises: PathBuf,
     pub target_dir: PathBuf,
+    /// More environment for `cargo build` (the tests use it to keep their builds small).
+    pub build_env: Vec<(String, String)>,
 }
 
 impl Course {
@@ -105,6 +107,7 @@ impl Course {
             exercises: root.join("exercises"),
             root,
             target_dir,
+            build_env: Vec::new(),
         }
     }
 
@@ -228,6 +231,7 @@ impl Course {
             ])
             .current_dir(dir)
             .env("CARGO_TARGET_DIR", &self.target_dir)
+            .envs(self.build_env.iter().map(|(k, v)| (k, v)))
             .output()
             .map_err(|e| format!("run {cargo:?} build: {e}"))?;
         if !output.status.success() {

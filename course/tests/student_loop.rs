@@ -48,6 +48,12 @@ fn course(root: &Path, args: &[&str]) -> Output {
         .args(args)
         .current_dir(root)
         .env("CARGO_TARGET_DIR", target_dir)
+        // As the other tests' builds (tests/support): small, and the dependencies still reused.
+        .envs([
+            ("CARGO_INCREMENTAL", "0"),
+            ("CARGO_PROFILE_DEV_DEBUG", "0"),
+            ("CARGO_PROFILE_DEV_STRIP", "true"),
+        ])
         .env_remove("NO_COLOR")
         .output()
         .expect("run the course binary")
