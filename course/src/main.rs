@@ -120,7 +120,7 @@ fn run(args: &[String], style: &Style) -> Result<ExitCode, String> {
 
 fn available(n: u8) -> Result<Vec<specs::Check>, String> {
     checks(n)
-        .ok_or_else(|| format!("exercise {n:02} is not yet available (its lesson has no spec yet)"))
+        .ok_or_else(|| format!("exercise {n:02} is not yet available: its lesson has no spec, or the course no task for it, yet"))
 }
 
 fn list(course: &Course, style: &Style) -> Result<ExitCode, String> {
