@@ -155,8 +155,9 @@ impl Course {
         self.exercises.join(format!("lesson-{n:02}"))
     }
 
-    /// Creates `exercises/lesson-0N/` from the starting code and lesson N's dependencies: a package
-    /// `package` of its own workspace, with the course's lock file and target directory. Refuses to overwrite a started
+    /// Creates `exercises/lesson-0N/` from the starting code, with the dependencies of both the
+    /// starting code and lesson N (chrono from 04 on): a package `package` of its own workspace,
+    /// with the course's lock file and target directory. Refuses to overwrite a started
     /// exercise unless `overwrite`.
     pub fn start(&self, n: u8, package: &str, overwrite: bool) -> Result<PathBuf, String> {
         let task = task(n).ok_or_else(|| format!("exercise {n:02} is not yet available"))?;
@@ -172,8 +173,6 @@ impl Course {
             fs::remove_dir_all(&dir).map_err(|e| format!("remove {}: {e}", dir.display()))?;
         }
         let from = self.starting_code(n)?;
-        // Lesson n's manifest, so the crates its reference needs (chrono from 04 on) are there.
-        let manifest_from = self.lesson_dir(n)?;
         let from_port = if n == 1 {
             8001
         } else {
@@ -192,13 +191,20 @@ impl Course {
             write(&main_rs, &(header + &code))?;
         }
         let root_toml = read(&self.root.join("Cargo.toml"))?;
-        let lesson_toml = read(&manifest_from.join("Cargo.toml"))?;
+        let lesson_toml = read(&self.lesson_dir(n)?.join("Cargo.toml"))?;
+        let starting_toml = read(&from.join("Cargo.toml"))?;
         let origin = from
             .strip_prefix(&self.root)
             .unwrap_or(&from)
             .display()
             .to_string();
-        let manifest = exercise_manifest(&root_toml, &lesson_toml, package, n, &origin)?;
+        // The workspace's path dependencies, seen from the exercise: `../..` in `exercises/`.
+        let root_path = match dir.strip_prefix(&self.root) {
+            Ok(inside) => vec![".."; inside.components().count()].join("/"),
+            Err(_) => self.root.display().to_string(),
+        };
+        let manifests = [lesson_toml.as_str(), starting_toml.as_str()];
+        let manifest = exercise_manifest(&root_toml, &manifests, package, n, &origin, &root_path)?;
         write(&dir.join("Cargo.toml"), &manifest)?;
         let lock = self.root.join("Cargo.lock");
         if lock.is_file() {
@@ -392,14 +398,17 @@ pub fn copy_code(from: &Path, to: &Path, from_port: u16, to_port: u16) -> Result
     Ok(())
 }
 
-/// The Cargo.toml of a started exercise: the lesson's, with what it inherits from the workspace
-/// written out, its tests' dependencies left out, and a `[workspace]` of its own.
+/// The Cargo.toml of a started exercise: lesson N's (`manifests[0]`), with the dependencies of the
+/// others (the starting code's) added, what it inherits from the workspace written out (a path
+/// dependency made relative to the exercise through `root_path`), its tests' dependencies left
+/// out, and a `[workspace]` of its own.
 pub fn exercise_manifest(
     root_toml: &str,
-    lesson_toml: &str,
+    manifests: &[&str],
     package: &str,
     n: u8,
     origin: &str,
+    root_path: &str,
 ) -> Result<String, String> {
     let root = sections(root_toml);
     let lookup = |section: &str, key: &str| -> Result<String, String> {
@@ -413,10 +422,25 @@ pub fn exercise_manifest(
             .map(|(_, value)| value.to_owned())
             .ok_or_else(|| format!("the workspace's Cargo.toml has no {key} in [{section}]"))
     };
+    let dependencies = |manifest: &str| -> Vec<String> {
+        sections(manifest)
+            .into_iter()
+            .filter(|(header, _)| header == "dependencies")
+            .flat_map(|(_, lines)| lines)
+            .filter(|line| key_value(line).is_some())
+            .map(str::to_owned)
+            .collect()
+    };
+    let dependency_name =
+        |line: &str| key_value(line).map(|(key, _)| key.trim_end_matches(".workspace").to_owned());
+    let (lesson, others) = manifests
+        .split_first()
+        .ok_or("exercise_manifest needs lesson N's manifest")?;
     let mut out = format!(
         "# Exercise {n:02}, started from {origin} by `cargo run -p course -- start {n:02}`.\n"
     );
-    for (header, lines) in sections(lesson_toml) {
+    for (header, lines) in sections(lesson) {
+        let mut lines: Vec<String> = lines.into_iter().map(str::to_owned).collect();
         match header.as_str() {
             "dev-dependencies" => continue,
             "lints" => {
@@ -431,12 +455,24 @@ pub fn exercise_manifest(
                 }
                 continue;
             }
+            "dependencies" => {
+                let mut names: Vec<String> =
+                    lines.iter().filter_map(|l| dependency_name(l)).collect();
+                for line in others.iter().flat_map(|m| dependencies(m)) {
+                    let name = dependency_name(&line).unwrap_or_default();
+                    if !names.contains(&name) {
+                        names.push(name);
+                        lines.push(line);
+                    }
+                }
+                out.push_str("\n[dependencies]\n");
+            }
             "" => {}
             other => {
                 let _ = writeln!(out, "\n[{other}]");
             }
         }
-        for line in lines {
+        for line in &lines {
             let Some((key, value)) = key_value(line) else {
                 if !line.trim_start().starts_with('#') && !line.trim().is_empty() {
                     let _ = writeln!(out, "{line}");
@@ -455,13 +491,11 @@ pub fn exercise_manifest(
                     } else {
                         "workspace.dependencies"
                     };
-                    let value = lookup(from, field)?;
-                    if value.contains("path") {
-                        return Err(format!("{field} is a path dependency: copy it by hand"));
-                    }
+                    let value = lookup(from, field)?
+                        .replace("path = \"", &format!("path = \"{root_path}/"));
                     let _ = writeln!(out, "{field} = {value}");
                 }
-                _ if value.contains("workspace") => {
+                _ if value.contains("workspace") || value.contains("path") => {
                     return Err(format!("cannot write out `{line}` for an exercise"));
                 }
                 _ => {
@@ -583,24 +617,35 @@ mod tests {
         let root =
             "[workspace]\nmembers = [\n  \"a\",\n]\n\n[workspace.package]\nedition = \"2021\"\n\n\
                     [workspace.dependencies]\n# a comment\nrocket = { version = \"0.5.2\" }\n\
+                    chrono = \"0.4\"\nhelp = { path = \"lesson-support\" }\n\
                     test-support = { path = \"test-support\" }\n\n[workspace.lints.rust]\n\
                     unsafe_code = \"forbid\"\n\n[profile.dev.package.\"*\"]\ndebug = false\n";
-        let lesson =
-            "[package]\nname = \"lesson-02\"\ndescription = \"x\"\nedition.workspace = true\n\n\
-                      [dependencies]\nrocket.workspace = true\n\n[dev-dependencies]\n\
-                      test-support.workspace = true\n\n[lints]\nworkspace = true\n";
-        let manifest = exercise_manifest(root, lesson, "exercise-03", 3, "lesson-02-x").unwrap();
+        let lesson = "[package]\nname = \"lesson-02\"\ndescription = \"x\"\nedition.workspace = true\n\n\
+                      [dependencies]\nrocket.workspace = true\nhelp.workspace = true\n\n\
+                      [dev-dependencies]\ntest-support.workspace = true\n\n[lints]\nworkspace = true\n";
+        let before = "[package]\nname = \"lesson-01\"\n\n[dependencies]\nrocket.workspace = true\n\
+                      chrono.workspace = true\n";
+        let manifest = exercise_manifest(
+            root,
+            &[lesson, before],
+            "exercise-03",
+            3,
+            "lesson-02-x",
+            "../..",
+        )
+        .unwrap();
         assert_eq!(
             manifest,
             "# Exercise 03, started from lesson-02-x by `cargo run -p course -- start 03`.\n\
              \n[package]\nname = \"exercise-03\"\nedition = \"2021\"\n\
              \n[dependencies]\nrocket = { version = \"0.5.2\" }\n\
+             help = { path = \"../../lesson-support\" }\nchrono = \"0.4\"\n\
              \n[lints.rust]\nunsafe_code = \"forbid\"\n\
              \n# A workspace of its own, so the course's `cargo test --workspace` never builds it; its\n\
              # Cargo.lock is the course's and .cargo/config.toml shares the course's target directory.\n\
              [workspace]\n\n[profile.dev.package.\"*\"]\ndebug = false\n"
         );
-        let path_dep = "[dependencies]\ntest-support.workspace = true\n";
-        assert!(exercise_manifest(root, path_dep, "e", 3, "x").is_err());
+        let own_path = "[dependencies]\nmine = { path = \"x\" }\n";
+        assert!(exercise_manifest(root, &[own_path], "e", 3, "x", "..").is_err());
     }
 }
