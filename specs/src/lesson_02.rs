@@ -5,9 +5,9 @@ use crate::lesson_01::{ADMIN_LET_IN, COOKIE_SYNTAX, PANEL_PLAIN, PLAIN_COOKIE};
 use crate::steps::{
     assert_page, assert_page_says, assert_redirect, assert_set_cookies, cookie_header,
     cookie_value, form_encode, log_in, logged_in, percent_decode, set_cookie_line, start,
-    start_with,
+    start_with, submit_login,
 };
-use crate::{Check, Failure, Program, Settings, TEST_ONLY_SECRET_KEYS};
+use crate::{App, Check, Failure, Program, Settings, TEST_ONLY_SECRET_KEYS};
 
 const RECEIVES: &str =
     "Chapter 2, “What the browser receives” (docs/src/lesson-02.md#what-the-browser-receives)";
@@ -23,12 +23,7 @@ pub(crate) const CHECKS: &[Check] = &[
         logging_in_sets_an_encrypted_cookie,
     )
     .the_point(),
-    Check::new(
-        "two logins as Tim get two different cookie values (a random nonce each time)",
-        RECEIVES,
-        every_login_encrypts_anew,
-    )
-    .the_point(),
+    Check::new(NONCE, RECEIVES, every_login_encrypts_anew).the_point(),
     Check::new(
         LOGGED_IN_LOGIN,
         CHANGED,
@@ -37,18 +32,8 @@ pub(crate) const CHECKS: &[Check] = &[
     .the_point(),
     Check::new(FORGED, PITFALLS, a_forged_cookie_is_not_let_in).the_point(),
     Check::new(TAMPERED, PITFALLS, a_changed_cookie_is_not_let_in).the_point(),
-    Check::new(
-        "a cookie cut short, or empty, is sent to /login",
-        PITFALLS,
-        a_cut_short_cookie_is_not_let_in,
-    )
-    .the_point(),
-    Check::new(
-        "garbage in the cookie is sent to /login, never a 500",
-        PITFALLS,
-        garbage_is_not_let_in,
-    )
-    .the_point(),
+    Check::new(CUT_SHORT, PITFALLS, a_cut_short_cookie_is_not_let_in).the_point(),
+    Check::new(GARBAGE, PITFALLS, garbage_is_not_let_in).the_point(),
     Check::new(FOREIGN_KEY, KEYS, a_cookie_from_another_key_is_not_let_in)
         .the_point()
         .restarting(),
@@ -62,13 +47,13 @@ pub(crate) const CHECKS: &[Check] = &[
         .the_point()
         .restarting(),
     Check::new(
-        "the panel shows the ciphertext and what it decrypts to",
+        PANEL_DECRYPTED,
         CHANGED,
         the_panel_shows_ciphertext_and_its_meaning,
     )
     .the_point(),
     Check::new(
-        "the panel says when the cookie `user` could not be decrypted",
+        PANEL_UNREADABLE,
         CHANGED,
         the_panel_says_when_a_cookie_did_not_decrypt,
     )
@@ -79,7 +64,7 @@ pub(crate) const CHECKS: &[Check] = &[
         names_round_trip,
     ),
     Check::new(
-        "the longest name (50 × `ë`) still makes a cookie line under 300 bytes",
+        SMALL_COOKIE,
         RECEIVES,
         the_longest_name_makes_a_small_cookie,
     ),
@@ -91,20 +76,28 @@ pub(crate) const DROPS: &[&str] = &[PLAIN_COOKIE, ADMIN_LET_IN, PANEL_PLAIN, COO
 // The names later lessons keep (or replace), spelled once.
 pub(crate) const ENCRYPTED_COOKIE: &str =
     "logging in sets `user=<encrypted>; HttpOnly; SameSite=Strict; Path=/` (no Expires: gone when the browser closes)";
+pub(crate) const NONCE: &str =
+    "two logins as Tim get two different cookie values (a random nonce each time)";
+pub(crate) const CUT_SHORT: &str = "a cookie `user` cut short, or empty, is sent to /login";
+pub(crate) const GARBAGE: &str = "garbage in the cookie `user` is sent to /login, never a 500";
+pub(crate) const PANEL_DECRYPTED: &str = "the panel shows the ciphertext and what it decrypts to";
+pub(crate) const PANEL_UNREADABLE: &str =
+    "the panel says when the cookie `user` could not be decrypted";
+pub(crate) const SMALL_COOKIE: &str =
+    "the longest name (50 × `ë`) still makes a cookie line under 300 bytes";
 pub(crate) const LOGGED_IN_LOGIN: &str = "/login while logged in redirects to /user";
 pub(crate) const FORGED: &str = "a forged `Cookie: user=admin` is sent to /login";
-pub(crate) const TAMPERED: &str = "a cookie with one character changed is sent to /login";
+pub(crate) const TAMPERED: &str = "a cookie `user` with one character changed is sent to /login";
 pub(crate) const FOREIGN_KEY: &str =
     "a cookie made by a server with another secret key is sent to /login";
 pub(crate) const SAME_KEY: &str = "restarted with the same secret key, the server still knows you";
 pub(crate) const DEBUG_KEY: &str =
     "started without a secret key, a restart logs you out (the debug key differs at every launch)";
 
-/// Expects `/user` with exactly `Cookie: user=<value>` to send the visitor to `/login`.
-pub(crate) fn assert_not_let_in(program: &dyn Program, value: &str) -> Result<(), Failure> {
-    let app = start(program)?;
+/// Expects `/user` with exactly `Cookie: <cookie>=<value>` to send the visitor to `/login`.
+pub(crate) fn assert_not_let_in(app: &App, cookie: &str, value: &str) -> Result<(), Failure> {
     assert_redirect(
-        &app.get("/user", &[&format!("Cookie: user={value}")]),
+        &app.get("/user", &[&format!("Cookie: {cookie}={value}")]),
         "/login",
     )
 }
@@ -154,12 +147,22 @@ fn the_login_page_sends_a_logged_in_user_on(program: &dyn Program) -> Result<(),
 }
 
 fn a_forged_cookie_is_not_let_in(program: &dyn Program) -> Result<(), Failure> {
-    assert_not_let_in(program, "admin")
+    assert_not_let_in(&start(program)?, "user", "admin")
 }
 
 fn a_changed_cookie_is_not_let_in(program: &dyn Program) -> Result<(), Failure> {
+    changed_cookie_is_not_let_in(program, "user", "nm=Tim")
+}
+
+/// Logs in with the form `login`, changes one character of the cookie `cookie`, and expects
+/// `/user` to send the changed cookie to `/login`.
+pub(crate) fn changed_cookie_is_not_let_in(
+    program: &dyn Program,
+    cookie: &str,
+    login: &str,
+) -> Result<(), Failure> {
     let app = start(program)?;
-    let value = cookie_value(&log_in(&app, "Tim")?, "user")?;
+    let value = cookie_value(&submit_login(&app, login, &[])?, cookie)?;
     // One letter or digit from the middle, away from any `%XX` escape, replaced by another.
     let bytes = value.as_bytes();
     let middle = (bytes.len() / 2..bytes.len())
@@ -177,8 +180,18 @@ fn a_changed_cookie_is_not_let_in(program: &dyn Program) -> Result<(), Failure> 
 }
 
 fn a_cut_short_cookie_is_not_let_in(program: &dyn Program) -> Result<(), Failure> {
+    cut_short_cookie_is_not_let_in(program, "user", "nm=Tim")
+}
+
+/// Logs in with the form `login`, and expects `/user` to send the cookie `cookie` cut short (or
+/// empty) to `/login`.
+pub(crate) fn cut_short_cookie_is_not_let_in(
+    program: &dyn Program,
+    cookie: &str,
+    login: &str,
+) -> Result<(), Failure> {
     let app = start(program)?;
-    let value = percent_decode(&cookie_value(&log_in(&app, "Tim")?, "user")?);
+    let value = percent_decode(&cookie_value(&submit_login(&app, login, &[])?, cookie)?);
     let keep = |n: usize| value.chars().take(n).collect::<String>();
     for cut in [keep(value.len().saturating_sub(4)), keep(8), String::new()] {
         let cut = form_encode(&cut);
@@ -191,13 +204,22 @@ fn a_cut_short_cookie_is_not_let_in(program: &dyn Program) -> Result<(), Failure
 }
 
 fn garbage_is_not_let_in(program: &dyn Program) -> Result<(), Failure> {
+    garbage_in_the_cookie_is_not_let_in(program, "user")
+}
+
+/// Expects `/user` to send garbage in the cookie `cookie` to `/login`.
+pub(crate) fn garbage_in_the_cookie_is_not_let_in(
+    program: &dyn Program,
+    cookie: &str,
+) -> Result<(), Failure> {
+    let app = start(program)?;
     for garbage in [
         "%25%25%25%25",
         "!!not-base64!!",
         "AAAA",
         "%F0%9F%8D%AA%F0%9F%8D%AA",
     ] {
-        assert_not_let_in(program, garbage)?;
+        assert_not_let_in(&app, cookie, garbage)?;
     }
     Ok(())
 }

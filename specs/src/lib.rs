@@ -11,12 +11,16 @@
 mod lesson_01;
 mod lesson_02;
 mod lesson_03;
+mod lesson_04;
+mod lesson_05;
 mod steps;
 
 use std::fmt;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 pub use test_support::Response;
 use test_support::{built_binary, free_port, workspace_root, Server};
@@ -252,6 +256,8 @@ pub fn spec(lesson: u8) -> Option<&'static [Check]> {
         1 => Some(lesson_01::CHECKS),
         2 => Some(lesson_02::CHECKS),
         3 => Some(lesson_03::CHECKS),
+        4 => Some(lesson_04::CHECKS),
+        5 => Some(lesson_05::CHECKS),
         _ => None,
     }
 }
@@ -262,6 +268,8 @@ fn drops(lesson: u8) -> &'static [&'static str] {
     match lesson {
         2 => lesson_02::DROPS,
         3 => lesson_03::DROPS,
+        4 => lesson_04::DROPS,
+        5 => lesson_05::DROPS,
         _ => &[],
     }
 }
@@ -312,25 +320,34 @@ impl Outcome<'_> {
 /// failing program: a check that panics (the program closed the connection, sent no HTTP) failed.
 pub fn run<'a>(checks: &'a [Check], program: &dyn Program) -> Vec<Outcome<'a>> {
     const AT_ONCE: usize = 4;
-    let mut outcomes = Vec::with_capacity(checks.len());
-    for batch in checks.chunks(AT_ONCE) {
-        std::thread::scope(|scope| {
-            let running: Vec<_> = batch
-                .iter()
-                .map(|check| scope.spawn(move || run_one(check, program)))
-                .collect();
-            for (check, thread) in batch.iter().zip(running) {
-                let result = thread.join().unwrap_or_else(|_| {
-                    Verdict::Failed(Failure {
-                        expected: "the check to finish".to_owned(),
-                        got: "it panicked".to_owned(),
-                    })
-                });
-                outcomes.push(Outcome { check, result });
-            }
-        });
-    }
-    outcomes
+    let next = AtomicUsize::new(0);
+    let verdicts: Mutex<Vec<Option<Verdict>>> = Mutex::new(checks.iter().map(|_| None).collect());
+    std::thread::scope(|scope| {
+        for _ in 0..AT_ONCE.min(checks.len()) {
+            scope.spawn(|| loop {
+                let index = next.fetch_add(1, Ordering::Relaxed);
+                let Some(check) = checks.get(index) else {
+                    break;
+                };
+                let verdict = run_one(check, program);
+                verdicts
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner())[index] = Some(verdict);
+            });
+        }
+    });
+    let verdicts = verdicts
+        .into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    checks
+        .iter()
+        .zip(verdicts)
+        .map(|(check, verdict)| Outcome {
+            check,
+            result: verdict
+                .unwrap_or_else(|| Verdict::NotRun("the check did not finish".to_owned())),
+        })
+        .collect()
 }
 
 fn run_one(check: &Check, program: &dyn Program) -> Verdict {

@@ -1,6 +1,8 @@
 //! The steps checks are made of, named after what a user does or sees. Each returns the
 //! [`Failure`] that explains what was expected and what came back, for `?`.
 
+use std::time::{Duration, Instant};
+
 use crate::{App, Failure, Program, Response, Settings};
 
 /// Starts the program with its default settings.
@@ -114,9 +116,10 @@ pub(crate) fn assert_page(response: &Response, texts: &[&str]) -> Result<(), Fai
 }
 
 /// Expects the page's HTML to contain every one of `texts` (as written in the HTML, escapes
-/// included).
+/// included; runs of white space count as one space, and none is needed next to a tag).
 pub(crate) fn assert_page_says(response: &Response, texts: &[&str]) -> Result<(), Failure> {
-    match texts.iter().find(|text| !response.body.contains(**text)) {
+    let page = squeeze(&response.body);
+    match texts.iter().find(|text| !page.contains(&squeeze(text))) {
         None => Ok(()),
         Some(missing) => Err(Failure {
             expected: format!("a page with {missing:?}"),
@@ -125,15 +128,23 @@ pub(crate) fn assert_page_says(response: &Response, texts: &[&str]) -> Result<()
     }
 }
 
-/// Expects the page's HTML to contain none of `texts`.
+/// Expects the page's HTML to contain none of `texts` (compared as [`assert_page_says`] does).
 pub(crate) fn assert_page_lacks(response: &Response, texts: &[&str]) -> Result<(), Failure> {
-    match texts.iter().find(|text| response.body.contains(**text)) {
+    let page = squeeze(&response.body);
+    match texts.iter().find(|text| page.contains(&squeeze(text))) {
         None => Ok(()),
         Some(present) => Err(Failure {
             expected: format!("a page without {present:?}"),
             got: describe_around(response, present),
         }),
     }
+}
+
+/// `html` with each run of white space made one space, and the spaces next to `<` and `>`
+/// dropped, so that a template's line breaks and indentation do not matter.
+fn squeeze(html: &str) -> String {
+    let spaced = html.split_whitespace().collect::<Vec<_>>().join(" ");
+    spaced.replace("> ", ">").replace(" <", "<")
 }
 
 /// Expects exactly the `Set-Cookie` lines `expected`, in any order (the header lines of one
@@ -222,6 +233,27 @@ pub(crate) fn percent_decode(value: &str) -> String {
     String::from_utf8_lossy(&decoded).into_owned()
 }
 
+/// Runs `attempt` until it passes or `within` has passed (then its last failure is the failure),
+/// for what takes time to become true, such as a session running out.
+pub(crate) fn poll(
+    within: Duration,
+    mut attempt: impl FnMut() -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    let deadline = Instant::now() + within;
+    loop {
+        match attempt() {
+            Ok(()) => return Ok(()),
+            Err(failure) if Instant::now() > deadline => {
+                return Err(Failure {
+                    expected: format!("within {within:?}: {}", failure.expected),
+                    got: failure.got,
+                })
+            }
+            Err(_) => std::thread::sleep(Duration::from_millis(100)),
+        }
+    }
+}
+
 /// Whether `line` is `pattern` with its placeholders filled in: `<encrypted>` by at least 16
 /// characters of base64 (or URL-safe base64), `<date>` by an HTTP date such as
 /// `Mon, 01 Dec 2025 19:43:52 GMT`, `<any>` by anything.
@@ -277,6 +309,45 @@ fn is_http_date(text: &str) -> bool {
         && digits(parts[3], 4)
         && parts[4].len() == 8
         && parts[5] == "GMT"
+}
+
+/// Seconds since 1970 of an HTTP date such as `Mon, 01 Dec 2025 19:43:52 GMT`.
+pub(crate) fn http_date_seconds(text: &str) -> Option<i64> {
+    if !is_http_date(text) {
+        return None;
+    }
+    let parts: Vec<&str> = text.split(' ').collect();
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let day: i64 = parts[1].parse().ok()?;
+    let month = i64::try_from(MONTHS.iter().position(|m| *m == parts[2])?).ok()? + 1;
+    let year: i64 = parts[3].parse().ok()?;
+    let time: Vec<i64> = parts[4]
+        .split(':')
+        .map(str::parse)
+        .collect::<Result<_, _>>()
+        .ok()?;
+    let [hours, minutes, seconds] = time[..] else {
+        return None;
+    };
+    // Days from 1970-01-01 to the date (Howard Hinnant's `days_from_civil`).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let year_of_era = y - era * 400;
+    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    let days = era * 146_097 + day_of_era - 719_468;
+    Some(days * 86_400 + hours * 3600 + minutes * 60 + seconds)
+}
+
+/// Seconds since 1970, now.
+pub(crate) fn now_seconds() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| {
+            i64::try_from(since.as_secs()).unwrap_or(i64::MAX)
+        })
 }
 
 /// What came back, for a failure: status, `Location`, every `Set-Cookie` line, the page's text.
@@ -380,6 +451,20 @@ mod tests {
             "user=Tim; HttpOnly; SameSite=Strict; Path=/"
         ));
         assert!(matches_pattern("a=<any>", "a=1; b"));
+    }
+
+    #[test]
+    fn http_dates_are_read_as_seconds_since_1970() {
+        assert_eq!(http_date_seconds("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
+        assert_eq!(
+            http_date_seconds("Mon, 01 Dec 2025 19:43:52 GMT"),
+            Some(1_764_618_232)
+        );
+        assert_eq!(
+            http_date_seconds("Tue, 29 Feb 2028 12:00:00 GMT"),
+            Some(1_835_438_400)
+        );
+        assert_eq!(http_date_seconds("tomorrow"), None);
     }
 
     #[test]

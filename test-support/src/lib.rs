@@ -45,6 +45,9 @@ pub fn free_port() -> u16 {
 pub struct Server {
     child: Child,
     addr: SocketAddr,
+    /// Everything the process printed so far, standard output then standard error, read by one
+    /// thread each so that a chatty server never blocks on a full pipe.
+    printed: [Option<std::thread::JoinHandle<String>>; 2],
 }
 
 impl Server {
@@ -62,7 +65,7 @@ impl Server {
         port: u16,
         env: &[(&str, &str)],
     ) -> Result<Server, String> {
-        let child = Command::new(binary)
+        let mut child = Command::new(binary)
             .current_dir(current_dir)
             .env("ROCKET_ADDRESS", "127.0.0.1")
             .env("ROCKET_PORT", port.to_string())
@@ -70,13 +73,18 @@ impl Server {
             .env("ROCKET_CLI_COLORS", "false")
             .envs(env.iter().copied())
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
             .map_err(|e| format!("start {binary}: {e}"))?;
+        let printed = [
+            child.stdout.take().map(drain),
+            child.stderr.take().map(drain),
+        ];
         let mut server = Server {
             child,
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, port)),
+            printed,
         };
         server.wait_until_listening()?;
         Ok(server)
@@ -96,12 +104,14 @@ impl Server {
                 return Ok(());
             }
             if let Some(status) = self.child.try_wait().expect("poll the server process") {
-                let mut stderr = String::new();
-                if let Some(mut pipe) = self.child.stderr.take() {
-                    let _ = pipe.read_to_string(&mut stderr);
-                }
+                let printed: String = self
+                    .printed
+                    .iter_mut()
+                    .filter_map(Option::take)
+                    .filter_map(|reader| reader.join().ok())
+                    .collect();
                 return Err(format!(
-                    "the server exited with {status} before listening on {}:\n{stderr}",
+                    "the server exited with {status} before listening on {}:\n{printed}",
                     self.addr
                 ));
             }
@@ -181,6 +191,15 @@ fn send(addr: SocketAddr, method_and_path: &str, headers: &[&str], body: &str) -
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).expect("read the response");
     Response::parse(&String::from_utf8_lossy(&raw))
+}
+
+/// Reads `pipe` to its end on a thread of its own.
+fn drain(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut text = Vec::new();
+        let _ = pipe.read_to_end(&mut text);
+        String::from_utf8_lossy(&text).into_owned()
+    })
 }
 
 /// How a lesson's binary ended when it was expected not to start.

@@ -1,0 +1,30 @@
+//! Lesson 04's spec (package `specs`), and the checks of earlier lessons it keeps, run against
+//! this lesson's real binary started from the workspace root, the way `cargo run -p lesson-04`
+//! starts it. The last test shows that the spec tells this lesson from the one before.
+
+use specs::{assert_passes, assert_points_fail, kept, spec, Binary};
+use test_support::workspace_root;
+
+fn this_lesson() -> Binary {
+    Binary::new(
+        env!("CARGO_BIN_EXE_lesson-04"),
+        workspace_root(env!("CARGO_MANIFEST_DIR")),
+    )
+}
+
+#[test]
+fn passes_the_lesson_04_spec() {
+    assert_passes(spec(4).expect("lesson 04 has a spec"), &this_lesson());
+}
+
+#[test]
+fn keeps_what_earlier_lessons_promised() {
+    assert_passes(&kept(4), &this_lesson());
+}
+
+#[test]
+fn lesson_03_fails_the_point_checks_of_lesson_04() {
+    let previous = Binary::built("lesson-03");
+    let report = assert_points_fail(spec(4).expect("lesson 04 has a spec"), &previous);
+    println!("{report}");
+}

@@ -1,0 +1,492 @@
+//! Lesson 04, permanent sessions: the whole session in ONE encrypted cookie `session` that carries
+//! its own expiry, which the server enforces; "Keep me signed in" chooses `Max-Age` + `Expires`
+//! (moved forward on every request) or a browser-session cookie; the lifetime comes from
+//! `session_lifetime`.
+
+use std::time::Duration;
+
+use crate::lesson_02::{
+    changed_cookie_is_not_let_in, cut_short_cookie_is_not_let_in,
+    garbage_in_the_cookie_is_not_let_in, with_key, CUT_SHORT, ENCRYPTED_COOKIE, FORGED, GARBAGE,
+    NONCE, PANEL_DECRYPTED, PANEL_UNREADABLE, SMALL_COOKIE, TAMPERED,
+};
+use crate::lesson_03::{
+    logged_in_with_blue, CLEAR, COLOUR_COOKIE, FORGED_COLOUR, FORGET_OTHERS, GOODBYE_PLAIN,
+    GOODBYE_TIM, LOGOUT_FORGED, PANEL_COLOUR, POP, REMEMBERS_BLUE, REMOVAL_FLASH,
+};
+use crate::steps::{
+    assert_no_set_cookie, assert_page, assert_page_lacks, assert_page_says, assert_redirect,
+    assert_set_cookies, assert_status, cookie_header, http_date_seconds, now_seconds, poll,
+    set_cookie_line, start, start_with, submit_login,
+};
+use crate::{App, Check, Failure, Program, Settings};
+
+const RECEIVES: &str =
+    "Chapter 4, “What the browser receives” (docs/src/lesson-04.md#what-the-browser-receives)";
+const EXPIRED: &str =
+    "Chapter 4, “Expired means refused” (docs/src/lesson-04.md#expired-means-refused)";
+const CHANGED: &str =
+    "Chapter 4, “What changed since lesson 03” (docs/src/lesson-04.md#what-changed-since-lesson-03)";
+const PITFALLS: &str = "Chapter 4, “Pitfalls” (docs/src/lesson-04.md#pitfalls)";
+const LIFETIMES: &str = "“Lifetimes and expiry” (docs/src/lifetimes.md)";
+
+pub(crate) const CHECKS: &[Check] = &[
+    Check::new(KEPT_COOKIE, RECEIVES, keep_me_signed_in_sets_max_age_and_expires).the_point(),
+    Check::new(
+        BROWSER_SESSION_COOKIE,
+        RECEIVES,
+        without_the_box_the_cookie_is_a_browser_session_cookie,
+    )
+    .the_point(),
+    Check::new(
+        "the login form has a “Keep me signed in” box, ticked",
+        CHANGED,
+        the_login_form_has_a_ticked_box,
+    )
+    .the_point(),
+    Check::new(
+        "a refused login form keeps the box as it was sent",
+        CHANGED,
+        a_refused_form_keeps_the_box,
+    )
+    .the_point(),
+    Check::new(
+        "the user page says when the session expires: in 300 seconds",
+        CHANGED,
+        the_user_page_says_when_the_session_expires,
+    )
+    .the_point(),
+    Check::new(
+        "every page moves a kept-signed-in session forward: a fresh `Max-Age=300` cookie",
+        LIFETIMES,
+        every_page_refreshes_a_kept_session,
+    )
+    .the_point(),
+    Check::new(
+        "loading pages does not refresh a browser-session cookie (no Set-Cookie)",
+        LIFETIMES,
+        pages_do_not_refresh_a_browser_session,
+    ),
+    Check::new(EXPIRY, EXPIRED, an_expired_session_is_refused)
+        .the_point()
+        .restarting(),
+    Check::new(
+        "with session_lifetime = 2, a kept-signed-in session that is used keeps going past 2 seconds",
+        LIFETIMES,
+        a_used_session_slides_past_its_lifetime,
+    )
+    .the_point()
+    .restarting(),
+    Check::new(
+        "session_lifetime = 30 gives the cookie `Max-Age=30`",
+        CHANGED,
+        the_lifetime_comes_from_the_configuration,
+    )
+    .the_point()
+    .restarting(),
+    Check::new(
+        "after session_lifetime is shortened, sessions issued before obey it at once",
+        EXPIRED,
+        a_shortened_lifetime_applies_at_once,
+    )
+    .the_point()
+    .restarting(),
+    Check::new(
+        "a session_lifetime of 0, -30 or `five` stops the launch with a message naming it",
+        PITFALLS,
+        a_bad_lifetime_stops_the_launch,
+    )
+    .the_point()
+    .restarting(),
+    Check::new(
+        "the longest session_lifetime, 400 days (34560000 s), is accepted; one second more is not",
+        PITFALLS,
+        the_longest_lifetime_is_400_days,
+    )
+    .the_point()
+    .restarting(),
+    Check::new(
+        "a forged `Cookie: session=admin` is sent to /login",
+        EXPIRED,
+        a_forged_session_is_not_let_in,
+    ),
+    Check::new(
+        "a cookie `session` with one character changed is sent to /login",
+        EXPIRED,
+        a_changed_session_is_not_let_in,
+    ),
+    Check::new(
+        "a cookie `session` cut short, or empty, is sent to /login",
+        EXPIRED,
+        a_cut_short_session_is_not_let_in,
+    ),
+    Check::new(
+        "garbage in the cookie `session` is sent to /login, never a 500",
+        EXPIRED,
+        garbage_in_the_session_is_not_let_in,
+    ),
+    Check::new(
+        "the panel shows what `session` decrypts to (JSON) and for how many seconds it is accepted",
+        CHANGED,
+        the_panel_shows_the_session,
+    )
+    .the_point(),
+    Check::new(
+        "the panel says when the cookie `session` could not be read",
+        CHANGED,
+        the_panel_says_when_the_session_could_not_be_read,
+    )
+    .the_point(),
+    Check::new(
+        "logging out rewrites `session` without the name: the colour stays, and a goodbye",
+        CHANGED,
+        logging_out_keeps_the_colour_in_the_one_cookie,
+    )
+    .the_point(),
+    Check::new(
+        "logging out of a session that holds nothing else deletes `session`",
+        CHANGED,
+        logging_out_of_an_empty_session_deletes_it,
+    )
+    .the_point(),
+    Check::new(
+        FORGET_DELETES,
+        CHANGED,
+        forget_me_deletes_the_session,
+    )
+    .the_point(),
+    Check::new(
+        "“Forget me” leaves other cookies (`theme=dark`) alone",
+        CHANGED,
+        forget_me_leaves_other_cookies_alone,
+    )
+    .the_point(),
+];
+
+/// Earlier checks about the cookies `user` and `colour`, which lesson 04 folds into `session`.
+pub(crate) const DROPS: &[&str] = &[
+    ENCRYPTED_COOKIE,
+    NONCE,
+    FORGED,
+    TAMPERED,
+    CUT_SHORT,
+    GARBAGE,
+    PANEL_DECRYPTED,
+    PANEL_UNREADABLE,
+    SMALL_COOKIE,
+    COLOUR_COOKIE,
+    POP,
+    CLEAR,
+    GOODBYE_PLAIN,
+    PANEL_COLOUR,
+    FORGET_OTHERS,
+    LOGOUT_FORGED,
+    FORGED_COLOUR,
+];
+
+// The names later lessons keep (or replace), spelled once.
+pub(crate) const KEPT_COOKIE: &str =
+    "ticking “Keep me signed in” sets one cookie `session=<encrypted>; HttpOnly; SameSite=Strict; Path=/; Max-Age=300; Expires=<in 300 s>`";
+pub(crate) const BROWSER_SESSION_COOKIE: &str =
+    "without the box the cookie is `session=<encrypted>; HttpOnly; SameSite=Strict; Path=/` (gone when the browser closes)";
+pub(crate) const FORGET_DELETES: &str =
+    "“Forget me” deletes `session` (one removal), and the colour is gone";
+pub(crate) const EXPIRY: &str =
+    "with session_lifetime = 2, a session is refused once its time is up, though the browser still sends it";
+
+pub(crate) const KEPT: &str =
+    "session=<encrypted>; HttpOnly; SameSite=Strict; Path=/; Max-Age=300; Expires=<date>";
+pub(crate) const BROWSER_SESSION: &str = "session=<encrypted>; HttpOnly; SameSite=Strict; Path=/";
+pub(crate) const REMOVAL_SESSION: &str =
+    "session=; SameSite=Lax; Path=/; Max-Age=0; Expires=<date>";
+
+/// Logs in as Tim with "Keep me signed in" ticked; returns the response.
+pub(crate) fn log_in_kept(app: &App) -> Result<test_support::Response, Failure> {
+    submit_login(app, "nm=Tim&remember=on", &[])
+}
+
+/// The settings with the test-only key and a lifetime of `seconds`.
+fn lasting(seconds: u64) -> Settings {
+    Settings {
+        session_lifetime: Some(seconds),
+        ..with_key(0)
+    }
+}
+
+/// The `Expires` of the cookie `name`, in seconds since 1970.
+fn expires_of(response: &test_support::Response, name: &str) -> Result<i64, Failure> {
+    set_cookie_line(response, name)
+        .and_then(|line| line.split("; ").find_map(|a| a.strip_prefix("Expires=")))
+        .and_then(http_date_seconds)
+        .ok_or_else(|| Failure {
+            expected: format!("a Set-Cookie line for `{name}` with an Expires date"),
+            got: response.header_values("Set-Cookie").join("\n"),
+        })
+}
+
+fn keep_me_signed_in_sets_max_age_and_expires(program: &dyn Program) -> Result<(), Failure> {
+    let app = start(program)?;
+    let before = now_seconds();
+    let response = log_in_kept(&app)?;
+    let after = now_seconds();
+    assert_set_cookies(&response, &[KEPT])?;
+    let expires = expires_of(&response, "session")?;
+    if !(before + 299..=after + 301).contains(&expires) {
+        return Err(Failure {
+            expected: format!("Expires 300 seconds from now ({})", before + 300),
+            got: format!("Expires {expires}, {} seconds from now", expires - before),
+        });
+    }
+    Ok(())
+}
+
+fn without_the_box_the_cookie_is_a_browser_session_cookie(
+    program: &dyn Program,
+) -> Result<(), Failure> {
+    let app = start(program)?;
+    assert_set_cookies(&submit_login(&app, "nm=Tim", &[])?, &[BROWSER_SESSION])
+}
+
+fn the_login_form_has_a_ticked_box(program: &dyn Program) -> Result<(), Failure> {
+    let app = start(program)?;
+    assert_page(
+        &app.get("/login", &[]),
+        &[
+            r#"<input id="remember" type="checkbox" name="remember" checked>"#,
+            "Keep me signed in",
+        ],
+    )
+}
+
+fn a_refused_form_keeps_the_box(program: &dyn Program) -> Result<(), Failure> {
+    let app = start(program)?;
+    let ticked = app.post_form("/login", "nm=&remember=on", &[]);
+    assert_status(&ticked, 422)?;
+    assert_page_says(
+        &ticked,
+        &[r#"<input id="remember" type="checkbox" name="remember" checked>"#],
+    )?;
+    let unticked = app.post_form("/login", "nm=", &[]);
+    assert_status(&unticked, 422)?;
+    assert_page_says(
+        &unticked,
+        &[r#"<input id="remember" type="checkbox" name="remember">"#],
+    )
+}
+
+fn the_user_page_says_when_the_session_expires(program: &dyn Program) -> Result<(), Failure> {
+    let app = start(program)?;
+    let cookie = cookie_header(&[], &log_in_kept(&app)?)?;
+    assert_page(
+        &app.get("/user", &[&cookie]),
+        &["You asked to be kept signed in.", "in 300 seconds."],
+    )?;
+    let cookie = cookie_header(&[], &submit_login(&app, "nm=Tim", &[])?)?;
+    assert_page(
+        &app.get("/user", &[&cookie]),
+        &[
+            "You did not ask to be kept signed in.",
+            "seconds, even if the browser still sends it.",
+        ],
+    )
+}
+
+fn every_page_refreshes_a_kept_session(program: &dyn Program) -> Result<(), Failure> {
+    let app = start(program)?;
+    let cookie = cookie_header(&[], &log_in_kept(&app)?)?;
+    let page = app.get("/user", &[&cookie]);
+    assert_page(&page, &["Hello, Tim"])?;
+    assert_set_cookies(&page, &[KEPT])
+}
+
+fn pages_do_not_refresh_a_browser_session(program: &dyn Program) -> Result<(), Failure> {
+    let app = start(program)?;
+    let cookie = cookie_header(&[], &submit_login(&app, "nm=Tim", &[])?)?;
+    let page = app.get("/user", &[&cookie]);
+    assert_page(&page, &["Hello, Tim"])?;
+    assert_no_set_cookie(&page)
+}
+
+fn an_expired_session_is_refused(program: &dyn Program) -> Result<(), Failure> {
+    let app = start_with(program, &lasting(2))?;
+    // Copies of the cookies as they were at login, kept and kept not signed in: the browser (or a
+    // thief) keeps sending them.
+    let mut copies = Vec::new();
+    for login in ["nm=Tim&remember=on", "nm=Tim"] {
+        let copy = cookie_header(&[], &submit_login(&app, login, &[])?)?;
+        assert_page(&app.get("/user", &[&copy]), &["Hello, Tim"])?;
+        copies.push(copy);
+    }
+    for copy in &copies {
+        poll(Duration::from_secs(6), || {
+            assert_redirect(&app.get("/user", &[copy]), "/login")
+        })?;
+        assert_page(
+            &app.get("/", &[copy]),
+            &["Its time is up, so the server refuses it: you are not logged in."],
+        )?;
+    }
+    Ok(())
+}
+
+fn a_used_session_slides_past_its_lifetime(program: &dyn Program) -> Result<(), Failure> {
+    let app = start_with(program, &lasting(2))?;
+    let login = log_in_kept(&app)?;
+    let mut cookie = cookie_header(&[], &login)?;
+    let past_the_lifetime = std::time::Instant::now() + Duration::from_secs(4);
+    // Loads a page every half second, as a busy user does, until twice the lifetime has passed.
+    while std::time::Instant::now() < past_the_lifetime {
+        let page = app.get("/user", &[&cookie]);
+        assert_page(&page, &["Hello, Tim"])?;
+        assert_set_cookies(
+            &page,
+            &["session=<encrypted>; HttpOnly; SameSite=Strict; Path=/; Max-Age=2; Expires=<date>"],
+        )?;
+        cookie = cookie_header(&[&cookie], &page)?;
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    Ok(())
+}
+
+fn the_lifetime_comes_from_the_configuration(program: &dyn Program) -> Result<(), Failure> {
+    let app = start_with(program, &lasting(30))?;
+    assert_set_cookies(
+        &log_in_kept(&app)?,
+        &["session=<encrypted>; HttpOnly; SameSite=Strict; Path=/; Max-Age=30; Expires=<date>"],
+    )
+}
+
+fn a_shortened_lifetime_applies_at_once(program: &dyn Program) -> Result<(), Failure> {
+    let long = start_with(program, &lasting(300))?;
+    let cookie = cookie_header(&[], &log_in_kept(&long)?)?;
+    drop(long);
+    let short = start_with(program, &lasting(2))?;
+    assert_redirect(&short.get("/user", &[&cookie]), "/login")
+}
+
+fn a_bad_lifetime_stops_the_launch(program: &dyn Program) -> Result<(), Failure> {
+    let from_1_to_400_days = "must be a whole number of seconds from 1 to 34560000 (400 days)";
+    for (value, message) in [
+        ("0", from_1_to_400_days),
+        ("-30", from_1_to_400_days),
+        ("five", r#"found string "five", expected i64"#),
+    ] {
+        assert_launch_refused(program, value, message)?;
+    }
+    Ok(())
+}
+
+/// Expects the program not to start with `ROCKET_SESSION_LIFETIME=value`, and to say `message`.
+fn assert_launch_refused(program: &dyn Program, value: &str, message: &str) -> Result<(), Failure> {
+    let settings = Settings {
+        extra_env: vec![("ROCKET_SESSION_LIFETIME".to_owned(), value.to_owned())],
+        ..with_key(0)
+    };
+    match program.start(&settings) {
+        Err(printed) if printed.contains(message) && printed.contains("SESSION_LIFETIME") => Ok(()),
+        Err(printed) => Err(Failure {
+            expected: format!("ROCKET_SESSION_LIFETIME={value}: a message with {message:?}"),
+            got: printed,
+        }),
+        Ok(_) => Err(Failure {
+            expected: format!("ROCKET_SESSION_LIFETIME={value}: the launch refused"),
+            got: "it started".to_owned(),
+        }),
+    }
+}
+
+fn the_longest_lifetime_is_400_days(program: &dyn Program) -> Result<(), Failure> {
+    let app = start_with(program, &lasting(34_560_000))?;
+    assert_set_cookies(
+        &log_in_kept(&app)?,
+        &["session=<encrypted>; HttpOnly; SameSite=Strict; Path=/; Max-Age=34560000; Expires=<date>"],
+    )?;
+    drop(app);
+    assert_launch_refused(program, "34560001", "not 34560001")
+}
+
+fn a_forged_session_is_not_let_in(program: &dyn Program) -> Result<(), Failure> {
+    crate::lesson_02::assert_not_let_in(&start(program)?, "session", "admin")
+}
+
+fn a_changed_session_is_not_let_in(program: &dyn Program) -> Result<(), Failure> {
+    changed_cookie_is_not_let_in(program, "session", "nm=Tim&remember=on")
+}
+
+fn a_cut_short_session_is_not_let_in(program: &dyn Program) -> Result<(), Failure> {
+    cut_short_cookie_is_not_let_in(program, "session", "nm=Tim&remember=on")
+}
+
+fn garbage_in_the_session_is_not_let_in(program: &dyn Program) -> Result<(), Failure> {
+    garbage_in_the_cookie_is_not_let_in(program, "session")
+}
+
+fn the_panel_shows_the_session(program: &dyn Program) -> Result<(), Failure> {
+    let app = start(program)?;
+    let cookie = logged_in_with_blue(&app)?;
+    assert_page(
+        &app.get("/", &[&cookie]),
+        &[
+            "<code>session</code>",
+            "Decrypted with this server&#x27;s key: {&quot;user&quot;:&quot;Tim&quot;,&quot;colour&quot;:&quot;blue&quot;,&quot;permanent&quot;:false,&quot;expires&quot;:&quot;",
+            "Accepted for ",
+        ],
+    )
+}
+
+fn the_panel_says_when_the_session_could_not_be_read(program: &dyn Program) -> Result<(), Failure> {
+    let app = start(program)?;
+    assert_page(
+        &app.get("/", &["Cookie: session=admin"]),
+        &[
+            "<code>admin</code>",
+            "Could not be read with this server&#x27;s key",
+        ],
+    )
+}
+
+fn logging_out_keeps_the_colour_in_the_one_cookie(program: &dyn Program) -> Result<(), Failure> {
+    let app = start(program)?;
+    let cookie = logged_in_with_blue(&app)?;
+    let response = app.get("/logout", &[&cookie]);
+    assert_redirect(&response, "/login")?;
+    assert_set_cookies(&response, &[BROWSER_SESSION, GOODBYE_TIM])?;
+    let after = cookie_header(&[&cookie], &response)?;
+    assert_redirect(&app.get("/user", &[&after]), "/login")?;
+    assert_page(&app.get("/login", &[&after]), &REMEMBERS_BLUE)
+}
+
+fn logging_out_of_an_empty_session_deletes_it(program: &dyn Program) -> Result<(), Failure> {
+    let app = start(program)?;
+    let cookie = cookie_header(&[], &log_in_kept(&app)?)?;
+    let response = app.get("/logout", &[&cookie]);
+    assert_redirect(&response, "/login")?;
+    assert_set_cookies(&response, &[REMOVAL_SESSION, GOODBYE_TIM])
+}
+
+fn forget_me_deletes_the_session(program: &dyn Program) -> Result<(), Failure> {
+    let app = start(program)?;
+    let cookie = logged_in_with_blue(&app)?;
+    let response = app.post_form("/forget", "", &[&cookie]);
+    assert_redirect(&response, "/login")?;
+    assert_set_cookies(
+        &response,
+        &[
+            REMOVAL_SESSION,
+            "_flash=7%3AsuccessYour%20name%20and%20colour%20are%20forgotten.; SameSite=Strict; Path=/; Max-Age=300",
+        ],
+    )?;
+    let after = cookie_header(&[&cookie], &response)?;
+    let page = app.get("/login", &[&after]);
+    assert_page(&page, &["Your name and colour are forgotten."])?;
+    assert_page_lacks(&page, &["still remembers"])?;
+    assert_set_cookies(&page, &[REMOVAL_FLASH])
+}
+
+fn forget_me_leaves_other_cookies_alone(program: &dyn Program) -> Result<(), Failure> {
+    let app = start(program)?;
+    let cookie = format!("{}; theme=dark", logged_in_with_blue(&app)?);
+    let response = app.post_form("/forget", "", &[&cookie]);
+    assert_redirect(&response, "/login")?;
+    assert_set_cookies(&response, &[REMOVAL_SESSION, "_flash=<any>"])
+}
