@@ -88,6 +88,8 @@ pub(crate) struct Wrong {
     pub(crate) file: &'static str,
     pub(crate) from: &'static str,
     pub(crate) to: &'static str,
+    /// Words of the name of a check it must fail: the one that catches this mistake.
+    pub(crate) fails: &'static str,
 }
 
 /// Every wrong solution the tests hold the checker to. Each patch must still apply to the lesson's
@@ -100,6 +102,7 @@ pub(crate) const WRONG: &[Wrong] = &[
         file: "src/main.rs",
         from: ".http_only(true)",
         to: "",
+        fails: "`user=Tim; HttpOnly;",
     },
     Wrong {
         exercise: 2,
@@ -108,6 +111,7 @@ pub(crate) const WRONG: &[Wrong] = &[
         file: "src/main.rs",
         from: "add_private(",
         to: "add(",
+        fails: "`user=<encrypted>; HttpOnly;",
     },
     Wrong {
         exercise: 3,
@@ -116,6 +120,7 @@ pub(crate) const WRONG: &[Wrong] = &[
         file: "src/main.rs",
         from: "    jar.remove_private(USER_COOKIE);\n",
         to: "    jar.remove_private(USER_COOKIE);\n    jar.remove_private(COLOUR_COOKIE);\n",
+        fails: "logging out removes `user` only",
     },
     Wrong {
         exercise: 4,
@@ -124,6 +129,7 @@ pub(crate) const WRONG: &[Wrong] = &[
         file: "src/main.rs",
         from: "now < data.expires && ",
         to: "",
+        fails: "a session is refused once its time is up",
     },
     Wrong {
         exercise: 5,
@@ -132,6 +138,7 @@ pub(crate) const WRONG: &[Wrong] = &[
         file: "templates/base.html.tera",
         from: "{% if \"user\" in session %}",
         to: "{% if logged_in %}",
+        fails: "the navigation of every page says",
     },
 ];
 
