@@ -208,8 +208,10 @@ fn check(course: &Course, n: u8, style: &Style) -> Result<ExitCode, String> {
     println!("Running lesson {n:02}'s {} checks …", all.len());
     let outcomes = specs::run(&all, &program);
     let passed = outcomes.iter().filter(|o| o.passed()).count();
-    for outcome in &outcomes {
-        let point = if outcome.check.point {
+    // `checks` lists lesson n's own checks first, then the earlier lessons' it keeps.
+    let own = specs::spec(n).map_or(0, <[_]>::len);
+    for (i, outcome) in outcomes.iter().enumerate() {
+        let point = if i < own && outcome.check.point {
             style.dim("  (this lesson's point)")
         } else {
             String::new()
