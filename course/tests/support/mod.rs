@@ -125,10 +125,11 @@ pub(crate) const WRONG: &[Wrong] = &[
     Wrong {
         exercise: 4,
         label: "expiry-in-cookie-only",
-        what: "the expiry only in the cookie's `Expires`/`Max-Age`: the server never compares it with now",
+        what: "the expiry only in the cookie's `Expires`/`Max-Age`: the server takes any session it can decrypt",
         file: "src/main.rs",
-        from: "now < data.expires && ",
-        to: "",
+        // The expiry test (`now < … expires && …`): made always true.
+        from: "now < ",
+        to: "true || now < ",
         fails: "a session is refused once its time is up",
     },
     Wrong {
