@@ -229,7 +229,9 @@ fn a_cookie_from_another_key_is_not_let_in(program: &dyn Program) -> Result<(), 
     let cookie = logged_in(&other, "Tim")?;
     drop(other);
     let app = start_with(program, &with_key(0))?;
-    assert_redirect(&app.get("/user", &[&cookie]), "/login")
+    assert_redirect(&app.get("/user", &[&cookie]), "/login")?;
+    // Logged out cleanly: the login form, not an error page.
+    assert_page(&app.get("/login", &[&cookie]), &[r#"name="nm""#])
 }
 
 fn the_same_key_keeps_you_logged_in_across_a_restart(program: &dyn Program) -> Result<(), Failure> {

@@ -1,7 +1,8 @@
 //! Each lesson's promises, as named black-box checks that talk HTTP to a running program: the
 //! lesson's own binary, a student's build of the exercise, or a Flask twin. A check sees only what
 //! a browser or curl sees (status, `Location`, the literal `Set-Cookie` lines, the page), so the
-//! same spec proves a lesson right, tells it apart from the lesson before, and marks an exercise.
+//! same spec proves a lesson right, tells it apart from the lesson before, and can mark a student's
+//! exercise.
 //!
 //! ```no_run
 //! let program = specs::Binary::built("lesson-02");
@@ -13,6 +14,7 @@ mod lesson_02;
 mod lesson_03;
 mod lesson_04;
 mod lesson_05;
+mod lesson_06;
 mod steps;
 
 use std::fmt;
@@ -101,10 +103,10 @@ impl Program for Binary {
             .to_str()
             .ok_or_else(|| format!("{} is not UTF-8", self.path.display()))?;
         let server = Server::try_start(path, &self.current_dir, free_port(), &env)?;
-        Ok(App {
-            addr: SocketAddr::from(([127, 0, 0, 1], server.port())),
-            _server: Some(server),
-        })
+        Ok(App::new(
+            SocketAddr::from(([127, 0, 0, 1], server.port())),
+            Some(Box::new(server)),
+        ))
     }
 
     fn describe(&self) -> String {
@@ -147,10 +149,7 @@ impl Program for Url {
         if *settings != Settings::default() {
             return Err(format!("{NOT_RUN_AGAINST_A_URL}: {settings:?}"));
         }
-        Ok(App {
-            addr: self.addr,
-            _server: None,
-        })
+        Ok(App::new(self.addr, None))
     }
 
     fn describe(&self) -> String {
@@ -168,10 +167,21 @@ pub const NOT_RUN_AGAINST_A_URL: &str = "not run: needs the program, not a URL";
 /// A running instance; dropping it stops the process (when this side started it).
 pub struct App {
     addr: SocketAddr,
-    _server: Option<Server>,
+    /// What stops the process when dropped (a [`Server`], or another `Program`'s own handle).
+    _running: Option<Box<dyn Send>>,
 }
 
 impl App {
+    /// The instance listening on `addr`, kept running by `running` (dropped with the `App`, so it
+    /// should stop the process when dropped; `None` for a server this side did not start). For
+    /// other implementations of [`Program`], such as a Flask twin's.
+    pub fn new(addr: SocketAddr, running: Option<Box<dyn Send>>) -> App {
+        App {
+            addr,
+            _running: running,
+        }
+    }
+
     /// Sends `GET path` with the extra header lines `headers` (such as `"Cookie: user=admin"`).
     pub fn get(&self, path: &str, headers: &[&str]) -> Response {
         test_support::get(self.addr, path, headers)
@@ -250,7 +260,7 @@ impl fmt::Debug for Check {
     }
 }
 
-/// Lesson `lesson`'s spec, `None` for a lesson without one.
+/// Lesson `lesson`'s spec (lessons 01 to 06 have one), `None` for a lesson without one.
 pub fn spec(lesson: u8) -> Option<&'static [Check]> {
     match lesson {
         1 => Some(lesson_01::CHECKS),
@@ -258,6 +268,7 @@ pub fn spec(lesson: u8) -> Option<&'static [Check]> {
         3 => Some(lesson_03::CHECKS),
         4 => Some(lesson_04::CHECKS),
         5 => Some(lesson_05::CHECKS),
+        6 => Some(lesson_06::CHECKS),
         _ => None,
     }
 }
@@ -270,25 +281,39 @@ fn drops(lesson: u8) -> &'static [&'static str] {
         3 => lesson_03::DROPS,
         4 => lesson_04::DROPS,
         5 => lesson_05::DROPS,
+        6 => lesson_06::DROPS,
         _ => &[],
     }
 }
 
-/// The checks of lessons before `lesson` that still hold for it: every earlier check, except those
-/// a later lesson (up to `lesson`) drops or replaces with a check of the same name.
+/// The lessons `lesson` is built from, in order, itself last: each lesson starts from the one
+/// before, except lesson 06, which starts from lesson 04 (lesson 05's templates are not in it).
+fn lineage(lesson: u8) -> Vec<u8> {
+    match lesson {
+        6 => vec![1, 2, 3, 4, 6],
+        _ => (1..=lesson).collect(),
+    }
+}
+
+/// The checks of the lessons `lesson` is built from that still hold for it: every one of their
+/// checks, except those a later lesson of the line (up to `lesson`) drops or replaces with a check
+/// of the same name.
 pub fn kept(lesson: u8) -> Vec<Check> {
-    let later_than = |earlier: u8, name: &str| {
-        (earlier + 1..=lesson).any(|later| {
+    let line = lineage(lesson);
+    let dropped_after = |position: usize, name: &str| {
+        line[position + 1..].iter().any(|&later| {
             drops(later).contains(&name)
                 || spec(later).is_some_and(|checks| checks.iter().any(|c| c.name == name))
         })
     };
-    (1..lesson)
-        .filter_map(|earlier| spec(earlier).map(|checks| (earlier, checks)))
-        .flat_map(|(earlier, checks)| {
+    line.iter()
+        .enumerate()
+        .filter(|&(_, &earlier)| earlier != lesson)
+        .filter_map(|(position, &earlier)| spec(earlier).map(|checks| (position, checks)))
+        .flat_map(|(position, checks)| {
             checks
                 .iter()
-                .filter(move |check| !later_than(earlier, check.name))
+                .filter(move |check| !dropped_after(position, check.name))
         })
         .copied()
         .collect()

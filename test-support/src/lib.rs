@@ -1,7 +1,7 @@
-//! Test-only helpers shared by the lessons. Not teaching material: a lesson's own tests say what
-//! they check; this crate only starts a lesson's binary as a real process and speaks plain HTTP/1.0
-//! to it over 127.0.0.1, with no dependencies, so that every lesson can prove it serves from the
-//! workspace root the way `cargo run -p lesson-0N` starts it, or that it refuses to start.
+//! Test-only helpers shared by the lessons, `specs` and `e2e`. Not teaching material: the specs and
+//! a lesson's own tests say what they check; this crate only builds and starts a lesson's binary as
+//! a real process and speaks plain HTTP/1.0 to it over 127.0.0.1, with no dependencies, so that a
+//! lesson is checked as `cargo run -p lesson-0N` starts it, from the workspace root.
 
 use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
