@@ -1,0 +1,651 @@
+//! The exercise runner behind `cargo run -p course -- …`: starts an exercise from the previous
+//! lesson's code, builds it against the workspace's already compiled dependencies, and holds it to
+//! the lesson's black-box spec (package `specs`).
+
+pub mod diff;
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Exercise numbers the course knows of; those without a spec or a task are "not yet available".
+pub const EXERCISES: std::ops::RangeInclusive<u8> = 1..=7;
+
+/// The task of exercise `n`, as its README and its lesson chapter show it.
+pub fn task(n: u8) -> Option<&'static str> {
+    match n {
+        1 => Some(include_str!("../tasks/01.md")),
+        2 => Some(include_str!("../tasks/02.md")),
+        3 => Some(include_str!("../tasks/03.md")),
+        4 => Some(include_str!("../tasks/04.md")),
+        5 => Some(include_str!("../tasks/05.md")),
+        _ => None,
+    }
+}
+
+/// Every check exercise `n` is held to: lesson `n`'s own, then those of earlier lessons it keeps.
+pub fn checks(n: u8) -> Option<Vec<specs::Check>> {
+    let own = specs::spec(n)?;
+    task(n)?;
+    let mut all = own.to_vec();
+    all.extend(specs::kept(n));
+    Some(all)
+}
+
+/// The hints folded into a task (`<details><summary>…</summary> text </details>`), in order.
+pub fn hints(task: &str) -> Vec<String> {
+    let mut hints = Vec::new();
+    let mut rest = task;
+    while let Some(start) = rest.find("<details>") {
+        let block = &rest[start..];
+        let Some(end) = block.find("</details>") else {
+            break;
+        };
+        let inner = &block["<details>".len()..end];
+        let text = match inner.find("</summary>") {
+            Some(summary_end) => &inner[summary_end + "</summary>".len()..],
+            None => inner,
+        };
+        hints.push(text.trim().to_owned());
+        rest = &block[end..];
+    }
+    hints
+}
+
+/// The package name of a started exercise.
+pub fn package(n: u8) -> String {
+    format!("exercise-{n:02}")
+}
+
+/// The port a started exercise listens on by default: 8100 + n, beside every lesson's 800N.
+pub fn port(n: u8) -> u16 {
+    8100 + u16::from(n)
+}
+
+/// Where the course lives: the workspace root, the students' `exercises/`, the target directory.
+#[derive(Clone, Debug)]
+pub struct Course {
+    pub root: PathBuf,
+    pub exercises: PathBuf,
+    pub target_dir: PathBuf,
+    /// More environment for `cargo build` (the tests use it to keep their builds small).
+    pub build_env: Vec<(String, String)>,
+}
+
+impl Course {
+    /// The workspace around the current directory (the one holding `course/`), or else the one
+    /// this binary was built in.
+    pub fn locate() -> Course {
+        let here = std::env::current_dir().ok();
+        let found = here.as_deref().and_then(|dir| {
+            dir.ancestors()
+                .find(|d| d.join("Cargo.toml").is_file() && d.join("course/Cargo.toml").is_file())
+                .map(Path::to_path_buf)
+        });
+        let built_in = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("course/ sits in the workspace root")
+            .to_path_buf();
+        Course::at(found.unwrap_or(built_in))
+    }
+
+    /// The course at `root`: exercises in `root/exercises`, target in `$CARGO_TARGET_DIR` or
+    /// `root/target`.
+    pub fn at(root: PathBuf) -> Course {
+        let target_dir = std::env::var_os("CARGO_TARGET_DIR")
+            .map(PathBuf::from)
+            .map(|dir| {
+                if dir.is_absolute() {
+                    dir
+                } else {
+                    root.join(dir)
+                }
+            })
+            .unwrap_or_else(|| root.join("target"));
+        Course {
+            exercises: root.join("exercises"),
+            root,
+            target_dir,
+            build_env: Vec::new(),
+        }
+    }
+
+    /// Exercise `n`'s title: its lesson chapter's (`# Lesson 01 · Plain cookies`), else "Lesson 0N".
+    pub fn title(&self, n: u8) -> String {
+        let chapter = self.root.join(format!("docs/src/lesson-{n:02}.md"));
+        fs::read_to_string(chapter)
+            .ok()
+            .and_then(|text| {
+                let first = text.lines().next()?.to_owned();
+                Some(first.split_once('·')?.1.trim().to_owned())
+            })
+            .unwrap_or_else(|| format!("Lesson {n:02}"))
+    }
+
+    /// The directory of lesson `n`'s package (`lesson-0N-topic/`).
+    pub fn lesson_dir(&self, n: u8) -> Result<PathBuf, String> {
+        let prefix = format!("lesson-{n:02}-");
+        let entries =
+            fs::read_dir(&self.root).map_err(|e| format!("read {}: {e}", self.root.display()))?;
+        entries
+            .filter_map(Result::ok)
+            .map(|entry| entry.path())
+            .find(|path| {
+                path.join("Cargo.toml").is_file()
+                    && path
+                        .file_name()
+                        .and_then(|name| name.to_str())
+                        .is_some_and(|name| name.starts_with(&prefix))
+            })
+            .ok_or_else(|| format!("no lesson-{n:02}-* package in {}", self.root.display()))
+    }
+
+    /// Where exercise `n`'s starting code comes from: lesson `n - 1`, or for 01 the skeleton.
+    pub fn starting_code(&self, n: u8) -> Result<PathBuf, String> {
+        if n == 1 {
+            Ok(self.root.join("course/skeletons/lesson-01"))
+        } else {
+            self.lesson_dir(n - 1)
+        }
+    }
+
+    /// `exercises/lesson-0N/`.
+    pub fn exercise_dir(&self, n: u8) -> PathBuf {
+        self.exercises.join(format!("lesson-{n:02}"))
+    }
+
+    /// Creates `exercises/lesson-0N/` from the starting code, with the dependencies of both the
+    /// starting code and lesson N (chrono from 04 on): a package `package` of its own workspace,
+    /// with the course's lock file and target directory. Refuses to overwrite a started
+    /// exercise unless `overwrite`.
+    pub fn start(&self, n: u8, package: &str, overwrite: bool) -> Result<PathBuf, String> {
+        let task = task(n).ok_or_else(|| format!("exercise {n:02} is not yet available"))?;
+        let dir = self.exercise_dir(n);
+        if dir.exists() {
+            if !overwrite {
+                return Err(format!(
+                    "exercise {n:02} is already started in {}; `start {n:02} --overwrite` replaces it \
+                     (your changes are lost)",
+                    dir.strip_prefix(&self.root).unwrap_or(&dir).display()
+                ));
+            }
+            fs::remove_dir_all(&dir).map_err(|e| format!("remove {}: {e}", dir.display()))?;
+        }
+        let from = self.starting_code(n)?;
+        let from_port = if n == 1 {
+            8001
+        } else {
+            8000 + u16::from(n) - 1
+        };
+        copy_code(&from, &dir, from_port, port(n))?;
+        if n > 1 {
+            // The lesson's own doc comment stays; the first line says what this copy is for.
+            let main_rs = dir.join("src/main.rs");
+            let code =
+                read(&main_rs)?.replace(&format!("cargo run -p lesson-{:02}", n - 1), "cargo run");
+            let header = format!(
+                "//! Exercise {n:02}: lesson {:02}'s code, to change into lesson {n:02}. The task: README.md.\n//!\n",
+                n - 1
+            );
+            write(&main_rs, &(header + &code))?;
+        }
+        let root_toml = read(&self.root.join("Cargo.toml"))?;
+        let lesson_toml = read(&self.lesson_dir(n)?.join("Cargo.toml"))?;
+        let starting_toml = read(&from.join("Cargo.toml"))?;
+        let origin = from
+            .strip_prefix(&self.root)
+            .unwrap_or(&from)
+            .display()
+            .to_string();
+        // The workspace's path dependencies, seen from the exercise: `../..` in `exercises/`.
+        let root_path = match dir.strip_prefix(&self.root) {
+            Ok(inside) => vec![".."; inside.components().count()].join("/"),
+            Err(_) => self.root.display().to_string(),
+        };
+        let manifests = [lesson_toml.as_str(), starting_toml.as_str()];
+        let manifest = exercise_manifest(&root_toml, &manifests, package, n, &origin, &root_path)?;
+        write(&dir.join("Cargo.toml"), &manifest)?;
+        let lock = self.root.join("Cargo.lock");
+        if lock.is_file() {
+            fs::copy(&lock, dir.join("Cargo.lock")).map_err(|e| format!("copy Cargo.lock: {e}"))?;
+        }
+        write(
+            &dir.join(".cargo/config.toml"),
+            "# Share the course's target directory, so the dependencies it compiled are reused.\n\
+             [build]\ntarget-dir = \"../../target\"\n",
+        )?;
+        let readme = format!(
+            "# Exercise {n:02} · {}\n\nStarted from `{origin}`; it serves on \
+             <http://127.0.0.1:{}> (`cargo run` here).\n\n{task}",
+            self.title(n),
+            port(n)
+        );
+        write(&dir.join("README.md"), &readme)?;
+        Ok(dir)
+    }
+
+    /// `cargo build` in `dir`; the binary's path, or what the compiler said.
+    pub fn build(&self, dir: &Path, package: &str, color: bool) -> Result<PathBuf, String> {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let output = Command::new(&cargo)
+            .args([
+                "build",
+                "--quiet",
+                "--color",
+                if color { "always" } else { "never" },
+            ])
+            .current_dir(dir)
+            .env("CARGO_TARGET_DIR", &self.target_dir)
+            .envs(self.build_env.iter().map(|(k, v)| (k, v)))
+            .output()
+            .map_err(|e| format!("run {cargo:?} build: {e}"))?;
+        if !output.status.success() {
+            return Err(String::from_utf8_lossy(&output.stderr).into_owned());
+        }
+        let binary = self
+            .target_dir
+            .join("debug")
+            .join(format!("{package}{}", std::env::consts::EXE_SUFFIX));
+        if binary.is_file() {
+            Ok(binary)
+        } else {
+            Err(format!("cargo build left no {}", binary.display()))
+        }
+    }
+
+    fn state_file(&self) -> PathBuf {
+        self.exercises.join(".course-state")
+    }
+
+    /// What `list`, `hint` and `solution` remember between runs.
+    pub fn state(&self) -> State {
+        State::parse(&fs::read_to_string(self.state_file()).unwrap_or_default())
+    }
+
+    pub fn save_state(&self, state: &State) -> Result<(), String> {
+        write(&self.state_file(), &state.to_text())
+    }
+}
+
+/// Per exercise: the last check's result (passed, of total) and how many hints were shown.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct State {
+    entries: Vec<(u8, Entry)>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Entry {
+    pub last_check: Option<(usize, usize)>,
+    pub hints_shown: usize,
+}
+
+impl Entry {
+    pub fn passed(&self) -> bool {
+        matches!(self.last_check, Some((k, n)) if k == n && n > 0)
+    }
+}
+
+impl State {
+    fn parse(text: &str) -> State {
+        let mut state = State::default();
+        for line in text.lines() {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            let number = |i: usize| words.get(i).and_then(|w| w.parse::<usize>().ok());
+            let Some(n) = words.first().and_then(|w| w.parse::<u8>().ok()) else {
+                continue;
+            };
+            let entry = state.entry(n);
+            match (words.get(1).copied(), number(2), number(3)) {
+                (Some("checked"), Some(k), Some(total)) => entry.last_check = Some((k, total)),
+                (Some("hints"), Some(k), _) => entry.hints_shown = k,
+                _ => {}
+            }
+        }
+        state
+    }
+
+    fn to_text(&self) -> String {
+        let mut text =
+            String::from("# Written by `cargo run -p course`: progress through the exercises.\n");
+        for (n, entry) in &self.entries {
+            if let Some((k, total)) = entry.last_check {
+                let _ = writeln!(text, "{n:02} checked {k} {total}");
+            }
+            if entry.hints_shown > 0 {
+                let _ = writeln!(text, "{n:02} hints {}", entry.hints_shown);
+            }
+        }
+        text
+    }
+
+    pub fn get(&self, n: u8) -> Entry {
+        self.entries
+            .iter()
+            .find(|(m, _)| *m == n)
+            .map(|(_, entry)| *entry)
+            .unwrap_or_default()
+    }
+
+    pub fn entry(&mut self, n: u8) -> &mut Entry {
+        let index = match self.entries.iter().position(|(m, _)| *m == n) {
+            Some(index) => index,
+            None => {
+                self.entries.push((n, Entry::default()));
+                self.entries.sort_by_key(|(m, _)| *m);
+                self.entries
+                    .iter()
+                    .position(|(m, _)| *m == n)
+                    .expect("just pushed")
+            }
+        };
+        &mut self.entries[index].1
+    }
+}
+
+/// The files a lesson's reader edits: `src/**.rs` without the tests, and `templates/**`. Paths
+/// relative to `dir`, sorted.
+pub fn code_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    fn walk(base: &Path, dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), String> {
+        let entries = fs::read_dir(dir).map_err(|e| format!("read {}: {e}", dir.display()))?;
+        for entry in entries {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if name == "tests" || name == "tests.rs" {
+                continue;
+            }
+            if path.is_dir() {
+                walk(base, &path, files)?;
+            } else {
+                files.push(path.strip_prefix(base).expect("under base").to_path_buf());
+            }
+        }
+        Ok(())
+    }
+    let mut files = Vec::new();
+    for sub in ["src", "templates"] {
+        if dir.join(sub).is_dir() {
+            walk(dir, &dir.join(sub), &mut files)?;
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Copies a lesson's code (see [`code_files`]) into `to`, without its `mod tests;`, with its
+/// default port `from_port` turned into `to_port`.
+pub fn copy_code(from: &Path, to: &Path, from_port: u16, to_port: u16) -> Result<(), String> {
+    let files = code_files(from)?;
+    if !files.iter().any(|f| f == Path::new("src/main.rs")) {
+        return Err(format!("{} has no src/main.rs", from.display()));
+    }
+    for file in files {
+        let mut text = read(&from.join(&file))?;
+        if file == Path::new("src/main.rs") {
+            text = text.replace("#[cfg(test)]\nmod tests;\n\n", "");
+            text = text.replace("#[cfg(test)]\nmod tests;\n", "");
+            let port = from_port.to_string();
+            if !text.contains(&port) {
+                return Err(format!(
+                    "{} does not mention its port {port}: the course runner must learn how it is set",
+                    from.join(&file).display()
+                ));
+            }
+            text = text.replace(&port, &to_port.to_string());
+        }
+        write(&to.join(&file), &text)?;
+    }
+    Ok(())
+}
+
+/// The Cargo.toml of a started exercise: lesson N's (`manifests[0]`), with the dependencies of the
+/// others (the starting code's) added, what it inherits from the workspace written out (a path
+/// dependency made relative to the exercise through `root_path`), its tests' dependencies left
+/// out, and a `[workspace]` of its own.
+pub fn exercise_manifest(
+    root_toml: &str,
+    manifests: &[&str],
+    package: &str,
+    n: u8,
+    origin: &str,
+    root_path: &str,
+) -> Result<String, String> {
+    let root = sections(root_toml);
+    let lookup = |section: &str, key: &str| -> Result<String, String> {
+        root.iter()
+            .find(|(header, _)| header == section)
+            .and_then(|(_, lines)| {
+                lines
+                    .iter()
+                    .find_map(|l| key_value(l).filter(|(k, _)| *k == key))
+            })
+            .map(|(_, value)| value.to_owned())
+            .ok_or_else(|| format!("the workspace's Cargo.toml has no {key} in [{section}]"))
+    };
+    let dependencies = |manifest: &str| -> Vec<String> {
+        sections(manifest)
+            .into_iter()
+            .filter(|(header, _)| header == "dependencies")
+            .flat_map(|(_, lines)| lines)
+            .filter(|line| key_value(line).is_some())
+            .map(str::to_owned)
+            .collect()
+    };
+    let dependency_name =
+        |line: &str| key_value(line).map(|(key, _)| key.trim_end_matches(".workspace").to_owned());
+    let (lesson, others) = manifests
+        .split_first()
+        .ok_or("exercise_manifest needs lesson N's manifest")?;
+    let mut out = format!(
+        "# Exercise {n:02}, started from {origin} by `cargo run -p course -- start {n:02}`.\n"
+    );
+    for (header, lines) in sections(lesson) {
+        let mut lines: Vec<String> = lines.into_iter().map(str::to_owned).collect();
+        match header.as_str() {
+            "dev-dependencies" => continue,
+            "lints" => {
+                for (header, lines) in root
+                    .iter()
+                    .filter(|(h, _)| h.starts_with("workspace.lints."))
+                {
+                    let _ = writeln!(out, "\n[{}]", &header["workspace.".len()..]);
+                    for line in lines.iter().filter(|l| key_value(l).is_some()) {
+                        let _ = writeln!(out, "{line}");
+                    }
+                }
+                continue;
+            }
+            "dependencies" => {
+                let mut names: Vec<String> =
+                    lines.iter().filter_map(|l| dependency_name(l)).collect();
+                for line in others.iter().flat_map(|m| dependencies(m)) {
+                    let name = dependency_name(&line).unwrap_or_default();
+                    if !names.contains(&name) {
+                        names.push(name);
+                        lines.push(line);
+                    }
+                }
+                out.push_str("\n[dependencies]\n");
+            }
+            "" => {}
+            other => {
+                let _ = writeln!(out, "\n[{other}]");
+            }
+        }
+        for line in &lines {
+            let Some((key, value)) = key_value(line) else {
+                if !line.trim_start().starts_with('#') && !line.trim().is_empty() {
+                    let _ = writeln!(out, "{line}");
+                }
+                continue;
+            };
+            match (header.as_str(), key) {
+                ("package", "name") => {
+                    let _ = writeln!(out, "name = \"{package}\"");
+                }
+                ("package", "description") => {}
+                (section, key) if value == "true" && key.ends_with(".workspace") => {
+                    let field = key.trim_end_matches(".workspace");
+                    let from = if section == "package" {
+                        "workspace.package"
+                    } else {
+                        "workspace.dependencies"
+                    };
+                    let value = lookup(from, field)?
+                        .replace("path = \"", &format!("path = \"{root_path}/"));
+                    let _ = writeln!(out, "{field} = {value}");
+                }
+                _ if value.contains("workspace") || value.contains("path") => {
+                    return Err(format!("cannot write out `{line}` for an exercise"));
+                }
+                _ => {
+                    let _ = writeln!(out, "{line}");
+                }
+            }
+        }
+    }
+    out.push_str(
+        "\n# A workspace of its own, so the course's `cargo test --workspace` never builds it; its\n\
+         # Cargo.lock is the course's and .cargo/config.toml shares the course's target directory.\n\
+         [workspace]\n",
+    );
+    for (header, lines) in root.iter().filter(|(h, _)| h.starts_with("profile.")) {
+        let _ = writeln!(out, "\n[{header}]");
+        for line in lines.iter().filter(|l| key_value(l).is_some()) {
+            let _ = writeln!(out, "{line}");
+        }
+    }
+    Ok(out)
+}
+
+/// A TOML file as (section header, its lines); the lines before the first header under "".
+fn sections(toml: &str) -> Vec<(String, Vec<&str>)> {
+    let mut sections = vec![(String::new(), Vec::new())];
+    for line in toml.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') && !trimmed.starts_with("[[") {
+            let header = trimmed.trim_start_matches('[').trim_end_matches(']').trim();
+            sections.push((header.to_owned(), Vec::new()));
+        } else if let Some((_, lines)) = sections.last_mut() {
+            lines.push(line);
+        }
+    }
+    sections
+}
+
+/// `key = value` outside comments.
+fn key_value(line: &str) -> Option<(&str, &str)> {
+    let trimmed = line.trim();
+    if trimmed.starts_with('#') {
+        return None;
+    }
+    let (key, value) = trimmed.split_once('=')?;
+    let key = key.trim();
+    (!key.is_empty() && !key.contains(' ') && !key.contains('"')).then(|| (key, value.trim()))
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    fs::read_to_string(path).map_err(|e| format!("read {}: {e}", path.display()))
+}
+
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| format!("create {}: {e}", parent.display()))?;
+    }
+    fs::write(path, text).map_err(|e| format!("write {}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hints_are_the_folded_blocks_in_order() {
+        let task = "Task.\n<details>\n<summary>Hint 1</summary>\n\nFirst.\n</details>\n\
+                    <details><summary>Hint 2</summary>Second.</details>\n";
+        assert_eq!(hints(task), ["First.", "Second."]);
+    }
+
+    #[test]
+    fn every_available_task_has_hints() {
+        for n in EXERCISES {
+            if let Some(task) = task(n) {
+                assert!(hints(task).len() >= 2, "exercise {n:02}");
+                assert!(
+                    task.contains(&format!("cargo run -p course -- check {n:02}")),
+                    "{n:02}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_lesson_chapter_with_a_task_ends_with_it() {
+        for n in EXERCISES {
+            if task(n).is_none() {
+                continue;
+            }
+            let chapter =
+                Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../docs/src/lesson-{n:02}.md"));
+            let text = fs::read_to_string(&chapter).expect("the lesson's chapter");
+            let section = text.rsplit_once("\n## ").map(|(_, last)| last);
+            let include = format!("{{{{#include ../../course/tasks/{n:02}.md}}}}");
+            assert_eq!(
+                section.map(str::trim_end),
+                Some(format!("Exercise\n\n{include}").as_str()),
+                "{}'s last section",
+                chapter.display()
+            );
+        }
+    }
+
+    #[test]
+    fn state_round_trips() {
+        let mut state = State::default();
+        state.entry(3).last_check = Some((4, 7));
+        state.entry(1).hints_shown = 2;
+        state.entry(1).last_check = Some((5, 5));
+        let again = State::parse(&state.to_text());
+        assert_eq!(again, state);
+        assert!(again.get(1).passed());
+        assert!(!again.get(3).passed());
+        assert_eq!(again.get(2), Entry::default());
+    }
+
+    #[test]
+    fn the_manifest_inherits_nothing_and_is_its_own_workspace() {
+        let root =
+            "[workspace]\nmembers = [\n  \"a\",\n]\n\n[workspace.package]\nedition = \"2021\"\n\n\
+                    [workspace.dependencies]\n# a comment\nrocket = { version = \"0.5.2\" }\n\
+                    chrono = \"0.4\"\nhelp = { path = \"lesson-support\" }\n\
+                    test-support = { path = \"test-support\" }\n\n[workspace.lints.rust]\n\
+                    unsafe_code = \"forbid\"\n\n[profile.dev.package.\"*\"]\ndebug = false\n";
+        let lesson = "[package]\nname = \"lesson-02\"\ndescription = \"x\"\nedition.workspace = true\n\n\
+                      [dependencies]\nrocket.workspace = true\nhelp.workspace = true\n\n\
+                      [dev-dependencies]\ntest-support.workspace = true\n\n[lints]\nworkspace = true\n";
+        let before = "[package]\nname = \"lesson-01\"\n\n[dependencies]\nrocket.workspace = true\n\
+                      chrono.workspace = true\n";
+        let manifest = exercise_manifest(
+            root,
+            &[lesson, before],
+            "exercise-03",
+            3,
+            "lesson-02-x",
+            "../..",
+        )
+        .unwrap();
+        assert_eq!(
+            manifest,
+            "# Exercise 03, started from lesson-02-x by `cargo run -p course -- start 03`.\n\
+             \n[package]\nname = \"exercise-03\"\nedition = \"2021\"\n\
+             \n[dependencies]\nrocket = { version = \"0.5.2\" }\n\
+             help = { path = \"../../lesson-support\" }\nchrono = \"0.4\"\n\
+             \n[lints.rust]\nunsafe_code = \"forbid\"\n\
+             \n# A workspace of its own, so the course's `cargo test --workspace` never builds it; its\n\
+             # Cargo.lock is the course's and .cargo/config.toml shares the course's target directory.\n\
+             [workspace]\n\n[profile.dev.package.\"*\"]\ndebug = false\n"
+        );
+        let own_path = "[dependencies]\nmine = { path = \"x\" }\n";
+        assert!(exercise_manifest(root, &[own_path], "e", 3, "x", "..").is_err());
+    }
+}

@@ -1,0 +1,164 @@
+//! For every exercise: the checker fails on the starting code (on the lesson's point), passes on
+//! the reference lesson, and fails on each plausible wrong solution in `support::WRONG`.
+
+mod support;
+
+use specs::Binary;
+use support::{apply, build, put_reference, scratch, start_and_build, WRONG};
+
+fn checks(n: u8) -> Vec<specs::Check> {
+    course::checks(n).unwrap_or_else(|| panic!("exercise {n:02} has no spec or no task"))
+}
+
+/// Starts exercise `n`, builds the starting code, and asserts every point check of lesson `n`
+/// fails against it.
+fn starting_code_fails_on_the_point(n: u8) {
+    let course = scratch(&format!("start-{n:02}"));
+    let package = format!("exercise-{n:02}-start");
+    let binary = start_and_build(&course, n, &package);
+    let program = Binary::new(binary, course.exercise_dir(n));
+    let own = specs::spec(n).expect("a spec");
+    let report = specs::assert_points_fail(own, &program);
+    println!("{report}");
+}
+
+/// Every check exercise `n` is held to passes against lesson `n`'s own binary.
+fn reference_passes(n: u8) {
+    let program = Binary::built(&format!("lesson-{n:02}"));
+    specs::assert_passes(&checks(n), &program);
+}
+
+/// Every wrong solution for exercise `n` is built from the reference and fails a check.
+fn wrong_solutions_fail(n: u8) {
+    let wrongs: Vec<_> = WRONG.iter().filter(|w| w.exercise == n).collect();
+    assert!(
+        !wrongs.is_empty(),
+        "exercise {n:02} has no wrong solution to test"
+    );
+    for wrong in wrongs {
+        let course = scratch(&format!("wrong-{n:02}-{}", wrong.label));
+        let package = format!("exercise-{n:02}-{}", wrong.label);
+        let dir = course
+            .start(n, &package, false)
+            .unwrap_or_else(|e| panic!("start {n:02}: {e}"));
+        put_reference(&course, n);
+        apply(wrong, &dir);
+        let program = Binary::new(build(&course, &dir, &package), &dir);
+        let all = checks(n);
+        let outcomes = specs::run(&all, &program);
+        let report = specs::report(&outcomes, &program);
+        let caught = outcomes.iter().any(|o| {
+            matches!(o.result, specs::Verdict::Failed(_)) && o.check.name.contains(wrong.fails)
+        });
+        assert!(
+            caught,
+            "exercise {n:02}: the wrong solution \"{}\" does not fail the check \"…{}…\":\n{report}",
+            wrong.what, wrong.fails
+        );
+        println!("{}: {}\n{report}", wrong.label, wrong.what);
+    }
+}
+
+#[test]
+fn start_refuses_to_overwrite_a_started_exercise_unless_asked() {
+    let course = scratch("overwrite");
+    let dir = course
+        .start(2, "exercise-02-overwrite", false)
+        .expect("start 02");
+    let main_rs = dir.join("src/main.rs");
+    let fresh = std::fs::read_to_string(&main_rs).expect("main.rs");
+    assert!(
+        fresh.contains("8102") && !fresh.contains("8002"),
+        "the port is 81NN"
+    );
+    assert!(
+        !fresh.contains("mod tests;"),
+        "the lesson's tests are not copied"
+    );
+    std::fs::write(&main_rs, "// my work\n").expect("write");
+    let refused = course.start(2, "exercise-02-overwrite", false).unwrap_err();
+    assert!(refused.contains("already started"), "{refused}");
+    assert_eq!(
+        std::fs::read_to_string(&main_rs).expect("main.rs"),
+        "// my work\n"
+    );
+    course
+        .start(2, "exercise-02-overwrite", true)
+        .expect("start 02 --overwrite");
+    assert_eq!(std::fs::read_to_string(&main_rs).expect("main.rs"), fresh);
+}
+
+#[test]
+fn exercise_01_skeleton_builds_and_fails_on_the_point() {
+    starting_code_fails_on_the_point(1);
+}
+
+#[test]
+fn exercise_01_reference_passes() {
+    reference_passes(1);
+}
+
+#[test]
+fn exercise_01_wrong_solutions_fail() {
+    wrong_solutions_fail(1);
+}
+
+#[test]
+fn exercise_02_starting_code_fails_on_the_point() {
+    starting_code_fails_on_the_point(2);
+}
+
+#[test]
+fn exercise_02_reference_passes() {
+    reference_passes(2);
+}
+
+#[test]
+fn exercise_02_wrong_solutions_fail() {
+    wrong_solutions_fail(2);
+}
+
+#[test]
+fn exercise_03_starting_code_fails_on_the_point() {
+    starting_code_fails_on_the_point(3);
+}
+
+#[test]
+fn exercise_03_reference_passes() {
+    reference_passes(3);
+}
+
+#[test]
+fn exercise_03_wrong_solutions_fail() {
+    wrong_solutions_fail(3);
+}
+
+#[test]
+fn exercise_04_starting_code_fails_on_the_point() {
+    starting_code_fails_on_the_point(4);
+}
+
+#[test]
+fn exercise_04_reference_passes() {
+    reference_passes(4);
+}
+
+#[test]
+fn exercise_04_wrong_solutions_fail() {
+    wrong_solutions_fail(4);
+}
+
+#[test]
+fn exercise_05_starting_code_fails_on_the_point() {
+    starting_code_fails_on_the_point(5);
+}
+
+#[test]
+fn exercise_05_reference_passes() {
+    reference_passes(5);
+}
+
+#[test]
+fn exercise_05_wrong_solutions_fail() {
+    wrong_solutions_fail(5);
+}
