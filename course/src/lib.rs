@@ -20,6 +20,7 @@ pub fn task(n: u8) -> Option<&'static str> {
         3 => Some(include_str!("../tasks/03.md")),
         4 => Some(include_str!("../tasks/04.md")),
         5 => Some(include_str!("../tasks/05.md")),
+        6 => Some(include_str!("../tasks/06.md")),
         _ => None,
     }
 }

@@ -162,3 +162,18 @@ fn exercise_05_reference_passes() {
 fn exercise_05_wrong_solutions_fail() {
     wrong_solutions_fail(5);
 }
+
+#[test]
+fn exercise_06_starting_code_fails_on_the_point() {
+    starting_code_fails_on_the_point(6);
+}
+
+#[test]
+fn exercise_06_reference_passes() {
+    reference_passes(6);
+}
+
+#[test]
+fn exercise_06_wrong_solutions_fail() {
+    wrong_solutions_fail(6);
+}

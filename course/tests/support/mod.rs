@@ -141,6 +141,15 @@ pub(crate) const WRONG: &[Wrong] = &[
         to: "{% if logged_in %}",
         fails: "the navigation of every page says",
     },
+    Wrong {
+        exercise: 6,
+        label: "logout-keeps-record",
+        what: "log out that deletes the cookie but not the session's record in the store",
+        file: "src/main.rs",
+        from: "        store.sessions().remove(&id);\n",
+        to: "        let _ = (&id, store);\n",
+        fails: "logging out revokes a copy of the cookie",
+    },
 ];
 
 /// Applies `wrong` to the exercise in `dir`: every occurrence of `from`, of which there must be one
