@@ -41,7 +41,8 @@ def login():
         typed = request.form.get(key, "").strip()  # optional: left empty, it is not set
         if typed:
             names[key], error = check_name(typed)
-            errors += [f"{label}: {error}"] if error else []
+            if error:
+                errors.append(f"{label}: {error}")
     remember = "remember" in request.form
     if errors:
         return render_template("login.html", errors=errors, remember=remember), 422
