@@ -510,3 +510,58 @@ fn with_redis_down_flask_starts_and_answers_503_rocket_refuses_to_launch() {
     let launch = Binary::built("lesson-07").start(&settings);
     assert!(launch.is_err(), "Rocket: lesson-07 started with Redis down");
 }
+
+#[test]
+#[ignore = "needs python3-venv: see README"]
+fn a_fallback_that_is_no_key_flask_takes_rocket_refuses_to_launch() {
+    let fallbacks = r#"["c2VjcmV0LWJ1dC10b28tc2hvcnQtdG8tYmUta2V5"]"#;
+    let settings = Settings {
+        extra_env: vec![(
+            "ROCKET_SECRET_KEY_FALLBACKS".to_owned(),
+            fallbacks.to_owned(),
+        )],
+        ..Settings::default()
+    };
+    let twin = start(&FlaskTwin::new("lesson_07.py"), &settings);
+    log_in(&twin, "nm=Tim", "Flask");
+    let launch = Binary::built("lesson-07").start(&settings);
+    assert!(
+        launch.is_err(),
+        "Rocket: lesson-07 started with that fallback"
+    );
+}
+
+#[test]
+#[ignore = "needs python3-venv: see README"]
+fn an_absolute_lifetime_flask_has_none_rocket_ends_a_busy_session() {
+    let settings = Settings {
+        extra_env: vec![(
+            "ROCKET_SESSION_ABSOLUTE_LIFETIME".to_owned(),
+            "2".to_owned(),
+        )],
+        ..Settings::default()
+    };
+    for (program, side, ended) in [
+        (
+            &FlaskTwin::new("lesson_07.py") as &dyn Program,
+            "Flask",
+            false,
+        ),
+        (&Binary::built("lesson-07"), "Rocket", true),
+    ] {
+        let app = start(program, &settings);
+        let (mut jar, _) = log_in(&app, "nm=Tim&remember=on", side);
+        // Busy every 200 ms for 4 s: a sliding lifetime of 300 s alone would never end it.
+        let busy = Instant::now();
+        let mut page = jar.get(&app, "/user");
+        while page.status == 200 && busy.elapsed() < Duration::from_secs(4) {
+            std::thread::sleep(Duration::from_millis(200));
+            page = jar.get(&app, "/user");
+        }
+        if ended {
+            assert_redirect(&page, "/login", side);
+        } else {
+            assert_page(&page, &["Hello, Tim"], side);
+        }
+    }
+}

@@ -210,11 +210,11 @@ const NOT_SHARED: &[(&str, &str)] = &[
     ),
     (
         "a secret_key_fallbacks entry that is not a key stops the launch, and the entry is not printed",
-        "Flask takes any string as a key: the twin starts with it",
+        "Flask takes any string as a key: the twin starts with it (differences.rs)",
     ),
     (
         "session_absolute_lifetime = 2 ends a session that is used all the time",
-        "Flask has no absolute lifetime (chapter 07): a busy session slides on",
+        "Flask has no absolute lifetime (chapter 07): a busy session slides on (differences.rs)",
     ),
 ];
 
