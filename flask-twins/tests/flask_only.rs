@@ -230,3 +230,27 @@ fn flask_session_sets_secure_when_asked_behind_a_tls_proxy() {
         "{line}"
     );
 }
+
+#[test]
+#[ignore = "needs python3-venv: see README"]
+fn flask_session_answers_500_when_redis_does_not() {
+    // Plain Flask-Session, without the twin's errorhandler: nothing listens on the port.
+    let printed = python(
+        "
+import redis, sys
+from flask import Flask, session
+from flask_session import Session
+app = Flask(__name__)
+app.config.update(SESSION_TYPE='redis', SESSION_REDIS=redis.from_url(sys.argv[1]))
+Session(app)
+@app.post('/login')
+def login():
+    session['user'] = 'Tim'
+    return 'ok'
+app.logger.disabled = True
+print(app.test_client().post('/login').status_code)
+",
+        &[&format!("redis://127.0.0.1:{}", test_support::free_port())],
+    );
+    assert_eq!(printed, "500");
+}
