@@ -9,9 +9,9 @@ signature. Sliding: a permanent session's cookie is re-sent, with a fresh `Expir
 import os
 from datetime import datetime, timedelta, timezone
 
-from flask import Flask, flash, redirect, render_template, request, session, url_for
+from flask import Flask, redirect, render_template, request, session, url_for
 
-from form_checks import COLOURS, check_colour, check_name
+from form_checks import check_name
 
 # ANCHOR: app
 app = Flask(__name__)
@@ -41,7 +41,7 @@ def login():
     if error:
         typed = request.form.get("nm")
         return render_template("login.html", error=error, typed=typed, remember=remember), 422
-    session.permanent = remember
+    session.permanent = remember  # stored in the session too, as "_permanent"
     session["user"] = name
     return redirect(url_for("user"), 303)
 # ANCHOR_END: login
@@ -51,7 +51,7 @@ def login():
 def user():
     if "user" not in session:
         return redirect(url_for("login_form"), 303)
-    return render_template("user.html", name=session["user"], colours=COLOURS, expires=expires())
+    return render_template("user.html", name=session["user"], expires=expires())
 
 
 def expires():
@@ -62,27 +62,9 @@ def expires():
     return ends.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-@app.post("/colour")
-def choose_colour():
-    if "user" not in session:
-        return redirect(url_for("login_form"), 303)
-    colour, error = check_colour(request.form.get("colour"))
-    if error:
-        page = render_template("user.html", name=session["user"], colours=COLOURS, error=error)
-        return page, 422
-    session["colour"] = colour
-    return redirect(url_for("user"), 303)
-
-
+# ANCHOR: logout
 @app.get("/logout")
 def logout():
-    name = session.pop("user", None)
-    if name is not None:
-        flash(f"You have been logged out, {name}.")
+    session.pop("user", None)  # "_permanent" stays, so the cookie is re-sent, not deleted
     return redirect(url_for("login_form"), 303)
-
-
-@app.post("/forget")
-def forget():
-    session.clear()
-    return redirect(url_for("login_form"), 303)
+# ANCHOR_END: logout

@@ -1,10 +1,12 @@
 //! Where Flask and Rocket differ on purpose, each side asserted: the Flask twin against the Rocket
 //! lesson of the same step, with the same requests.
 //!
-//! They need python3-venv and PyPI: `cargo test -p flask-twins -- --ignored` (see README).
+//! They need python3-venv and PyPI (and redis-server for lesson 07's key):
+//! `cargo test -p flask-twins -- --ignored` (see README).
 
-use flask_twins::{assert_page, assert_redirect, read_session, start, FlaskTwin, Jar};
-use specs::{App, Binary, Settings};
+use flask_twins::{assert_page, assert_redirect, read_session, start, FlaskTwin, Jar, Redis};
+use specs::{App, Binary, Program, Settings};
+use std::time::{Duration, Instant};
 
 fn flask(file: &'static str) -> App {
     start(&FlaskTwin::new(file), &Settings::default())
@@ -332,5 +334,234 @@ fn both_escape_html_in_the_goodbye_spelled_differently() {
         let page = jar.get(&app, "/login");
         assert_page(&page, &[escaped], side);
         assert!(!page.body.contains("<b>"), "{side}: {}", page.body);
+    }
+}
+
+#[test]
+#[ignore = "needs python3-venv: see README"]
+fn at_logout_flask_re_sends_the_session_holding_permanent_rocket_deletes_it() {
+    // `session.pop("user")` leaves `session.permanent`'s key, so the session is not empty.
+    let twin = flask("lesson_04.py");
+    for (form, left) in [
+        ("nm=Tim&remember=on", r#"{"_permanent":true}"#),
+        ("nm=Tim", r#"{"_permanent":false}"#),
+    ] {
+        let (mut jar, _) = log_in(&twin, form, "Flask");
+        let response = jar.get(&twin, "/logout");
+        assert_redirect(&response, "/login", "Flask");
+        let [line] = response.header_values("Set-Cookie")[..] else {
+            panic!("Flask: one Set-Cookie: {response:?}")
+        };
+        assert!(!line.contains("Max-Age=0"), "{line}");
+        let value = jar.value("session").expect("the session, re-sent");
+        assert_eq!(read_session(value).as_deref(), Some(left), "{line}");
+    }
+
+    let lesson = rocket("lesson-04");
+    for form in ["nm=Tim&remember=on", "nm=Tim"] {
+        let (mut jar, _) = log_in(&lesson, form, "Rocket");
+        let response = jar.get(&lesson, "/logout");
+        assert_redirect(&response, "/login", "Rocket");
+        let [line] = response.header_values("Set-Cookie")[..] else {
+            panic!("Rocket: one Set-Cookie: {response:?}")
+        };
+        assert!(
+            line.starts_with("session=; SameSite=Lax; Path=/; Max-Age=0; Expires="),
+            "{line}"
+        );
+        assert!(jar.value("session").is_none());
+    }
+}
+
+#[test]
+#[ignore = "needs python3-venv: see README"]
+fn a_clearing_logout_flask_deletes_every_time_flask_session_without_http_only_rocket_once() {
+    let flask_deletion =
+        "session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; HttpOnly; Path=/";
+    let flask_session_deletion =
+        "session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/";
+    for (file, logout, deletion) in [
+        ("lesson_05.py", "/logout", flask_deletion),
+        ("lesson_06.py", "/logout", flask_session_deletion),
+        ("lesson_06.py", "/logout/everywhere", flask_session_deletion),
+    ] {
+        let twin = flask(file);
+        let (mut jar, _) = log_in(&twin, "nm=Tim", "Flask");
+        let with_session = if logout == "/logout" {
+            jar.get(&twin, logout)
+        } else {
+            jar.post(&twin, logout, "")
+        };
+        assert_eq!(
+            with_session.header_values("Set-Cookie"),
+            [deletion],
+            "{file} {logout}"
+        );
+        // `/logout` with no session: `session.clear()` sends the deletion all the same.
+        let none = twin.get("/logout", &[]);
+        assert_eq!(none.header_values("Set-Cookie"), [deletion], "{file}");
+    }
+
+    for package in ["lesson-05", "lesson-06"] {
+        let lesson = rocket(package);
+        let (mut jar, _) = log_in(&lesson, "nm=Tim", "Rocket");
+        let response = jar.get(&lesson, "/logout");
+        let [line] = response.header_values("Set-Cookie")[..] else {
+            panic!("{package}: one Set-Cookie: {response:?}")
+        };
+        assert!(
+            line.starts_with("session=; SameSite=Lax; Path=/; Max-Age=0; Expires="),
+            "{package}: {line}"
+        );
+        let none = lesson.get("/logout", &[]);
+        assert!(
+            none.header_values("Set-Cookie").is_empty(),
+            "{package}: {none:?}"
+        );
+    }
+}
+
+/// Loads /user with `jar` every 300 ms for `busy` (not storing what it sets): how long it took to be
+/// sent to /login, or `None` if it never was. Panics on a page that sets a cookie.
+fn refused_while_busy(app: &App, jar: &Jar, busy: Duration, side: &str) -> Option<Duration> {
+    let started = Instant::now();
+    while started.elapsed() < busy {
+        let page = app.get("/user", &[&jar.header()]);
+        if page.status == 303 {
+            assert_redirect(&page, "/login", side);
+            return Some(started.elapsed());
+        }
+        assert_page(&page, &["Hello, Tim"], side);
+        assert!(
+            page.header_values("Set-Cookie").is_empty(),
+            "{side}: {page:?}"
+        );
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    None
+}
+
+#[test]
+#[ignore = "needs python3-venv: see README"]
+fn an_unticked_session_slides_in_flask_sessions_store_and_ends_at_the_lifetime_in_rockets() {
+    // Flask-Session writes the store on every request (SESSION_REFRESH_EACH_REQUEST), even for a
+    // session whose cookie it does not re-send: busy, it never ends. The lesson's does, at 3 s.
+    let settings = Settings {
+        session_lifetime: Some(3),
+        ..Settings::default()
+    };
+    let busy = Duration::from_secs(6);
+    let twin = start(&FlaskTwin::new("lesson_06.py"), &settings);
+    let (jar, _) = log_in(&twin, "nm=Tim", "Flask");
+    assert_eq!(refused_while_busy(&twin, &jar, busy, "Flask"), None);
+
+    let lesson = start(&Binary::built("lesson-06"), &settings);
+    let (jar, _) = log_in(&lesson, "nm=Tim", "Rocket");
+    let refused = refused_while_busy(&lesson, &jar, busy, "Rocket");
+    assert!(
+        refused.is_some_and(|after| after >= Duration::from_secs(2)),
+        "Rocket: refused after {refused:?}"
+    );
+}
+
+fn on_redis(redis: &Redis, key: &str) -> Settings {
+    Settings {
+        secret_key: Some(key.to_owned()),
+        extra_env: vec![("ROCKET_SESSION_STORE".to_owned(), redis.url())],
+        ..Settings::default()
+    }
+}
+
+#[test]
+#[ignore = "needs python3-venv and redis-server: see README"]
+fn flask_sessions_bare_id_works_under_any_key_rockets_is_refused_under_another() {
+    let redis = Redis::start();
+    let [old, new] = specs::TEST_ONLY_SECRET_KEYS;
+    for (program, side, after_rotation) in [
+        (
+            &FlaskTwin::new("lesson_07.py") as &dyn Program,
+            "Flask",
+            200,
+        ),
+        (&Binary::built("lesson-07"), "Rocket", 303),
+    ] {
+        let (jar, _) = log_in(&start(program, &on_redis(&redis, old)), "nm=Tim", side);
+        let rotated = start(program, &on_redis(&redis, new));
+        let page = rotated.get("/user", &[&jar.header()]);
+        assert_eq!(page.status, after_rotation, "{side}: {page:?}");
+    }
+}
+
+#[test]
+#[ignore = "needs python3-venv: see README"]
+fn with_redis_down_flask_starts_and_answers_503_rocket_refuses_to_launch() {
+    // Nothing listens on this port: Redis is down from the start.
+    let down = format!("redis://127.0.0.1:{}", test_support::free_port());
+    let settings = Settings {
+        extra_env: vec![("ROCKET_SESSION_STORE".to_owned(), down)],
+        ..Settings::default()
+    };
+    let twin = start(&FlaskTwin::new("lesson_07.py"), &settings);
+    assert_page(&twin.get("/", &[]), &["Log in"], "Flask");
+    let login = twin.post_form("/login", "nm=Tim", &[]);
+    assert_eq!(login.status, 503, "{login:?}");
+    assert!(login.header_values("Set-Cookie").is_empty(), "{login:?}");
+
+    let launch = Binary::built("lesson-07").start(&settings);
+    assert!(launch.is_err(), "Rocket: lesson-07 started with Redis down");
+}
+
+#[test]
+#[ignore = "needs python3-venv: see README"]
+fn a_fallback_that_is_no_key_flask_takes_rocket_refuses_to_launch() {
+    let fallbacks = r#"["c2VjcmV0LWJ1dC10b28tc2hvcnQtdG8tYmUta2V5"]"#;
+    let settings = Settings {
+        extra_env: vec![(
+            "ROCKET_SECRET_KEY_FALLBACKS".to_owned(),
+            fallbacks.to_owned(),
+        )],
+        ..Settings::default()
+    };
+    let twin = start(&FlaskTwin::new("lesson_07.py"), &settings);
+    log_in(&twin, "nm=Tim", "Flask");
+    let launch = Binary::built("lesson-07").start(&settings);
+    assert!(
+        launch.is_err(),
+        "Rocket: lesson-07 started with that fallback"
+    );
+}
+
+#[test]
+#[ignore = "needs python3-venv: see README"]
+fn an_absolute_lifetime_flask_has_none_rocket_ends_a_busy_session() {
+    let settings = Settings {
+        extra_env: vec![(
+            "ROCKET_SESSION_ABSOLUTE_LIFETIME".to_owned(),
+            "2".to_owned(),
+        )],
+        ..Settings::default()
+    };
+    for (program, side, ended) in [
+        (
+            &FlaskTwin::new("lesson_07.py") as &dyn Program,
+            "Flask",
+            false,
+        ),
+        (&Binary::built("lesson-07"), "Rocket", true),
+    ] {
+        let app = start(program, &settings);
+        let (mut jar, _) = log_in(&app, "nm=Tim&remember=on", side);
+        // Busy every 200 ms for 4 s: a sliding lifetime of 300 s alone would never end it.
+        let busy = Instant::now();
+        let mut page = jar.get(&app, "/user");
+        while page.status == 200 && busy.elapsed() < Duration::from_secs(4) {
+            std::thread::sleep(Duration::from_millis(200));
+            page = jar.get(&app, "/user");
+        }
+        if ended {
+            assert_redirect(&page, "/login", side);
+        } else {
+            assert_page(&page, &["Hello, Tim"], side);
+        }
     }
 }

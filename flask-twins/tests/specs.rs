@@ -7,6 +7,7 @@
 //! They need python3-venv and PyPI: `cargo test -p flask-twins -- --ignored` (see README).
 
 use flask_twins::FlaskTwin;
+use specs::lesson_07::NEEDS_REDIS;
 use specs::{assert_passes, kept, spec, Check};
 
 const PANEL: &str = "the “what your browser sent” panel is the course's, not Flask's: only the \
@@ -22,11 +23,13 @@ const FLASH: &str =
     "Flask's flash lives inside the session, not in a `_flash` cookie: differences.rs";
 const DELETION: &str = "Werkzeug's deletion is `session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; \
                         Max-Age=0; HttpOnly; Path=/`: differences.rs";
+const STORE_PANEL: &str = "it also reads the panel's “which the store does not hold”; the session \
+                           ending is in same.rs, the same requests on both";
 const ESCAPES: &str =
     "escaped too, but MarkupSafe leaves `/` as it is where Tera writes `&#x2F;`, \
                        and writes `\"` as `&#34;`: differences.rs";
 
-/// Every check of lessons 01 to 05 that the twins do not pass, and why.
+/// Every check of lessons 01 to 07 that the twins do not pass, and why.
 const NOT_SHARED: &[(&str, &str)] = &[
     // Lesson 01.
     (
@@ -42,8 +45,8 @@ const NOT_SHARED: &[(&str, &str)] = &[
     ),
     (
         "logging out with no cookie sends no Set-Cookie at all",
-        "Flask's delete_cookie sends the deletion every time: differences.rs (from lesson 02 on, \
-         the twins pass it: `session.pop` of a missing key sends nothing)",
+        "Flask's delete_cookie (lesson 01) and `session.clear()` (lesson 05 on) send the deletion \
+         every time: differences.rs (in lessons 02 to 04 `session.pop` of a missing key sends nothing)",
     ),
     (
         "a name with `;` and `=` is percent-encoded in the cookie and greeted as typed",
@@ -113,8 +116,8 @@ const NOT_SHARED: &[(&str, &str)] = &[
     ),
     (
         "a copy of the cookie taken before logging out still works afterwards (logout cannot revoke it)",
-        "it expects a removal at logout, where Flask re-sends `session` holding the goodbye; that \
-         the copy still logs in is in same.rs",
+        "it expects a removal at logout, where Flask's `pop` re-sends `session` holding the \
+         goodbye (lesson 03) or `_permanent` (lesson 04); that the copy still logs in is in same.rs",
     ),
     // Lesson 04.
     (
@@ -154,39 +157,19 @@ const NOT_SHARED: &[(&str, &str)] = &[
          and checks no range",
     ),
     (
-        "the longest session_lifetime, 400 days (34560000 s), is accepted; one second more is not",
-        MAX_AGE,
-    ),
-    (
         "the panel shows what `session` decrypts to (JSON) and for how many seconds it is accepted",
         PANEL,
     ),
     ("the panel says when the cookie `session` could not be read", PANEL),
     (
-        "logging out rewrites `session` without the name: the colour stays, and a goodbye",
-        NO_SAME_SITE,
+        "logging out deletes `session` (one removal, no goodbye), and /user sends you to /login",
+        "Flask's `session.pop(\"user\")` keeps `_permanent`, so the cookie is re-sent holding it, \
+         not deleted: differences.rs",
     ),
-    (
-        "logging out of a session that holds nothing else deletes `session`",
-        "Flask's goodbye is inside the session, which is re-sent holding `_flashes` instead of \
-         deleted: differences.rs",
-    ),
-    ("“Forget me” deletes `session` (one removal), and the colour is gone", DELETION),
-    ("“Forget me” leaves other cookies (`theme=dark`) alone", DELETION),
     // Lesson 05.
     (
-        "a first name alone is saved in `session`, greets you and appears in the profile; no “Last name:” line",
-        NO_SAME_SITE,
-    ),
-    (
-        "emptying the first name takes it out of the session: the greeting is back to Tim",
-        NO_SAME_SITE,
-    ),
-    ("both names and the colour appear in the profile once set", NO_SAME_SITE),
-    ("logging out keeps the names: the login page still lists them", NO_SAME_SITE),
-    (
-        "“Forget me” forgets everything: “Everything in your session is forgotten.”",
-        "the twin's `clear()` says no goodbye: a flash after it would keep the cookie alive",
+        "logging out forgets everything (Flask's `session.clear()`): one removal of `session`",
+        DELETION,
     ),
     (
         "the panel shows the session's JSON with only the values that are set (no null)",
@@ -194,20 +177,82 @@ const NOT_SHARED: &[(&str, &str)] = &[
     ),
     (
         "HTML in a name is escaped in the navigation, the greeting and the profile",
-        NO_SAME_SITE,
+        ESCAPES,
+    ),
+    // Lesson 06.
+    (
+        "the cookie `session` holds only an id: the panel shows the id and what the store holds under it",
+        PANEL,
     ),
     (
-        "a bad first or last name (51 characters, a line break, a missing field) gets a message and 422, what was typed, and nothing changes",
-        NO_SAME_SITE,
+        "logging out revokes a copy of the cookie taken before: the copy is sent to /login",
+        STORE_PANEL,
+    ),
+    (
+        "“Log out everywhere” ends every session of Tim, in every browser, and no one else's",
+        "its removal is Rocket's, where Flask-Session sends Werkzeug's without HttpOnly \
+         (`session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/`): differences.rs; \
+         the sessions it ends are in same.rs",
+    ),
+    (
+        "with session_lifetime = 3 the store forgets a session once its time is up: a copy of the cookie is sent to /login",
+        STORE_PANEL,
+    ),
+    (
+        "restarted, a memory store has forgotten every session, even with the same secret key",
+        STORE_PANEL,
+    ),
+    // Lesson 07.
+    (
+        "on one Redis: a cookie made under the old key is accepted and re-issued with the old key in secret_key_fallbacks, and refused by the new key alone",
+        "Flask-Session's cookie is the bare id, neither signed nor encrypted: no key reads it, so \
+         nothing is re-issued and the new key alone accepts it too (differences.rs)",
+    ),
+    (
+        "a secret_key_fallbacks entry that is not a key stops the launch, and the entry is not printed",
+        "Flask takes any string as a key: the twin starts with it (differences.rs)",
+    ),
+    (
+        "session_absolute_lifetime = 2 ends a session that is used all the time",
+        "Flask has no absolute lifetime (chapter 07): a busy session slides on (differences.rs)",
+    ),
+];
+
+/// Checks in [`NOT_SHARED`] that one lesson's twin passes all the same, for the reason given.
+const SHARED_BY_ONE_TWIN: &[(u8, &str, &str)] = &[
+    (
+        4,
+        "logging out with no cookie sends no Set-Cookie at all",
+        "`session.pop` of a missing key sends nothing",
+    ),
+    (
+        5,
+        "a copy of the cookie taken before logging out still works afterwards (logout cannot revoke it)",
+        "`session.clear()` sends the deletion, and the signed copy is still good",
+    ),
+    (
+        6,
+        "after session_lifetime is shortened, sessions issued before obey it at once",
+        "the restart it takes empties the memory store",
     ),
 ];
 
 /// The checks of lesson `lesson` (its own and those it keeps from earlier lessons) that hold for
-/// Flask as well: all but those in [`NOT_SHARED`].
+/// its twin as well: all but those in [`NOT_SHARED`], unless [`SHARED_BY_ONE_TWIN`] has them.
 fn shared(lesson: u8) -> Vec<Check> {
     let mut checks = kept(lesson);
     checks.extend_from_slice(spec(lesson).expect("the lesson has a spec"));
-    checks.retain(|check| NOT_SHARED.iter().all(|(name, _)| *name != check.name));
+    flask_shares(lesson, checks)
+}
+
+fn flask_shares(lesson: u8, mut checks: Vec<Check>) -> Vec<Check> {
+    let not_shared = |name: &str| NOT_SHARED.iter().any(|(n, _)| *n == name);
+    let shared_here = |name: &str| {
+        SHARED_BY_ONE_TWIN
+            .iter()
+            .any(|(l, n, _)| (*l, *n) == (lesson, name))
+    };
+    checks.retain(|check| !not_shared(check.name) || shared_here(check.name));
     checks
 }
 
@@ -222,6 +267,12 @@ fn every_check_not_shared_is_a_check_of_a_lesson() {
         assert!(
             all.contains(name),
             "{name:?} ({why}) is no lesson's check any more: take it out of NOT_SHARED"
+        );
+    }
+    for (lesson, name, why) in SHARED_BY_ONE_TWIN {
+        assert!(
+            NOT_SHARED.iter().any(|(n, _)| n == name),
+            "{name:?} (lesson {lesson}: {why}) is shared by every twin: take it out"
         );
     }
 }
@@ -254,4 +305,30 @@ fn the_lesson_04_twin_passes_the_checks_flask_shares() {
 #[ignore = "needs python3-venv: see README"]
 fn the_lesson_05_twin_passes_the_checks_flask_shares() {
     assert_passes(&shared(5), &FlaskTwin::new("lesson_05.py"));
+}
+
+#[test]
+#[ignore = "needs python3-venv: see README"]
+fn the_lesson_06_twin_passes_the_checks_flask_shares() {
+    assert_passes(&shared(6), &FlaskTwin::new("lesson_06.py"));
+}
+
+/// Lesson 07's own checks that Flask shares, as lesson-07's tests run them (not the earlier
+/// lessons' it keeps): those that start a `redis-server`, or the others.
+fn lesson_07_checks(with_redis: bool) -> Vec<Check> {
+    let all = spec(7).expect("lesson 07 has a spec").iter();
+    let wanted = all.filter(|check| check.name.contains(NEEDS_REDIS) == with_redis);
+    flask_shares(7, wanted.copied().collect())
+}
+
+#[test]
+#[ignore = "needs python3-venv: see README"]
+fn the_lesson_07_twin_passes_the_checks_flask_shares_without_redis() {
+    assert_passes(&lesson_07_checks(false), &FlaskTwin::new("lesson_07.py"));
+}
+
+#[test]
+#[ignore = "needs python3-venv and redis-server: see README"]
+fn the_lesson_07_twin_passes_the_checks_flask_shares_on_redis() {
+    assert_passes(&lesson_07_checks(true), &FlaskTwin::new("lesson_07.py"));
 }
