@@ -26,8 +26,7 @@ mod tests;
 const SESSION_COOKIE: &str = "session";
 
 // ANCHOR: config
-/// `session_lifetime`, in seconds, from Rocket.toml or `ROCKET_SESSION_LIFETIME`. Zero, a
-/// negative number or text stops the launch with Rocket's message, naming where it came from.
+/// Lesson 04's `session_lifetime`, in seconds.
 #[derive(Deserialize)]
 struct SessionConfig {
     #[serde(default = "five_minutes")]
