@@ -5,7 +5,7 @@
 use e2e::{Browser, Lesson, Profile, TEST_ONLY_SECRET_KEYS};
 
 /// What the panel says of an id that has no record on the server.
-const NOT_HELD: &str = "a session id that this server does not hold";
+const NOT_HELD: &str = "which the store does not hold";
 
 #[test]
 #[ignore = "needs Chromium and chromedriver: see README"]
@@ -33,7 +33,7 @@ fn logging_in_and_out_through_the_form() {
     );
     let panel = browser.find("#sent").text();
     assert!(
-        panel.contains(r#"a session id. This server holds {"user":"Tim","permanent":true"#),
+        panel.contains(r#"that is all the cookie holds. Under that id the store holds {"user":"Tim","permanent":true"#),
         "{panel}"
     );
     let cookie = browser.cookie("session").expect("logged in");
