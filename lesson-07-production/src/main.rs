@@ -1,9 +1,6 @@
-//! Lesson 07: lesson 06's server-side session, made ready for production: a store several servers
-//! share (Redis, `session_store`), a 503 page while it is down, `secret_key_fallbacks` for a key
-//! rotation, `cookie_secure` behind a TLS proxy, and `session_absolute_lifetime`.
-//!
-//! Run: `cargo run -p lesson-07`, then open <http://127.0.0.1:8007>.
-//! Chapter: docs/src/lesson-07.md.
+//! Lesson 07: lesson 06 made ready for production: a store several servers share (Redis), a 503
+//! page while it is down, `secret_key_fallbacks`, `cookie_secure`, `session_absolute_lifetime`.
+//! Run: `cargo run -p lesson-07`, then open <http://127.0.0.1:8007>. Chapter: docs/src/lesson-07.md.
 
 use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 use cookie::Key;
@@ -19,6 +16,7 @@ use rocket::response::Redirect;
 use rocket::time::{Duration, OffsetDateTime};
 use rocket::{catch, catchers, get, launch, post, routes, uri, Build, Rocket, State};
 use rocket_dyn_templates::{context, Template};
+use serde::de::{Deserializer, Error as _};
 use serde::{Deserialize, Serialize};
 use std::num::NonZeroU32;
 
@@ -46,9 +44,9 @@ struct SessionConfig {
     /// Flask's `SESSION_COOKIE_SECURE`, for a server behind a TLS-terminating proxy.
     #[serde(default)]
     cookie_secure: bool,
-    /// Flask 3.1's `SECRET_KEY_FALLBACKS`.
-    #[serde(default)]
-    secret_key_fallbacks: Fallbacks,
+    /// Flask 3.1's `SECRET_KEY_FALLBACKS`: old keys, one or a list, each as `secret_key` takes it.
+    #[serde(default, deserialize_with = "fallbacks")]
+    secret_key_fallbacks: Vec<Key>,
 }
 
 /// The seeds' five minutes (Flask's own default is 31 days).
@@ -74,28 +72,16 @@ impl SessionConfig {
 // ANCHOR_END: config
 
 // ANCHOR: fallbacks
-/// The old keys, each given as `secret_key` is: one, or a list.
-#[derive(Default, Deserialize)]
-#[serde(try_from = "Value")]
-struct Fallbacks(Vec<Key>);
-
-impl TryFrom<Value> for Fallbacks {
-    type Error = String;
-
-    fn try_from(given: Value) -> Result<Self, String> {
-        let entries = match given {
-            Value::Array(_, entries) => entries,
-            one => vec![one],
-        };
-        let keys = entries.iter().enumerate().map(|(i, entry)| {
-            let bad = format!(
-                "entry {} is not a key as `secret_key` takes it (not shown)",
-                i + 1
-            );
-            entry.as_str().and_then(key_from).ok_or(bad)
-        });
-        keys.collect::<Result<_, _>>().map(Fallbacks)
-    }
+/// Read from figment's `Value`, so that the message for a bad entry does not quote it.
+fn fallbacks<'de, D: Deserializer<'de>>(given: D) -> Result<Vec<Key>, D::Error> {
+    let entries = match <Value as Deserialize>::deserialize(given)? {
+        Value::Array(_, entries) => entries,
+        one => vec![one],
+    };
+    let keys = entries.iter().map(|entry| key_from(entry.as_str()?));
+    let bad = "an entry is not a key as `secret_key` takes it (the entry is not shown)";
+    keys.collect::<Option<_>>()
+        .ok_or_else(|| D::Error::custom(bad))
 }
 
 /// The text turned into a key as Rocket turns `secret_key` (rocket-0.5.2 `config/secret_key.rs`).
@@ -106,14 +92,11 @@ fn key_from(text: &str) -> Option<Key> {
         64 => binascii::hex2bin(text.as_bytes(), &mut buf).ok()?,
         _ => return None,
     };
-    let (zero, long) = (bytes.iter().all(|b| *b == 0), bytes.len() >= 64);
-    (bytes.len() >= 32 && !zero).then(|| {
-        if long {
-            Key::from(bytes)
-        } else {
-            Key::derive_from(bytes)
-        }
-    })
+    match bytes.len() {
+        n if n < 32 || bytes.iter().all(|b| *b == 0) => None,
+        n if n < 64 => Some(Key::derive_from(bytes)),
+        _ => Some(Key::from(bytes)),
+    }
 }
 // ANCHOR_END: fallbacks
 
@@ -150,7 +133,7 @@ fn read(jar: &CookieJar<'_>, config: &SessionConfig) -> Option<(String, bool)> {
         return Some((cookie.value().to_owned(), false));
     }
     let sent = jar.get(SESSION_COOKIE)?;
-    let mut keys = config.secret_key_fallbacks.0.iter();
+    let mut keys = config.secret_key_fallbacks.iter();
     let old = keys.find_map(|key| cookie::CookieJar::new().private(key).decrypt(sent.clone()))?;
     Some((old.value().to_owned(), true))
 }
@@ -169,9 +152,9 @@ fn now() -> DateTime<Utc> {
 // ANCHOR_END: read
 
 // ANCHOR: write
-/// Gives the session a fresh expiry (cut at the absolute lifetime) and sends its id under the
-/// current key: permanent with both `Max-Age` and `Expires` (with `Max-Age` alone Rocket adds a
-/// one-week `Expires`), else a browser-session cookie. The caller writes the store.
+/// Gives the session a fresh expiry and sends its id under the current key: permanent with both
+/// `Max-Age` and `Expires` (with `Max-Age` alone Rocket adds a one-week `Expires`), else a
+/// browser-session cookie. The caller writes the store.
 fn write(jar: &CookieJar<'_>, id: &str, data: &mut SessionData, config: &SessionConfig) {
     let now = now();
     data.expires = config.ends(now, data.started);
@@ -202,15 +185,19 @@ struct Held(Result<Option<SessionData>, ()>);
 /// A store that does not answer fails the request: the catcher `unavailable` answers.
 const OUTAGE: (Status, ()) = (Status::ServiceUnavailable, ());
 
+/// Whoever sent the request: `Some(user)` when its cookie names a session the store holds.
+/// Rocket's own `Option<User>` would be `None` when the store fails; this fails the request.
+struct Visitor(Option<User>);
+
 #[rocket::async_trait]
-impl<'r> FromRequest<'r> for User {
+impl<'r> FromRequest<'r> for Visitor {
     type Error = ();
 
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ()> {
         let store = try_outcome!(request.guard::<&State<Store>>().await);
         let config = try_outcome!(request.guard::<&State<SessionConfig>>().await);
         let Some((id, old_key)) = read(request.cookies(), config) else {
-            return Outcome::Forward(Status::Unauthorized);
+            return Outcome::Success(Visitor(None));
         };
         let held = try_outcome!(store.get(&id).await.ok().or_error(OUTAGE));
         let mut held = held.filter(|data| data.is_current(now(), config.lifetime()));
@@ -219,29 +206,19 @@ impl<'r> FromRequest<'r> for User {
             write(request.cookies(), &id, data, config);
             try_outcome!(store.write(&id, data, true).await.ok().or_error(OUTAGE));
         }
-        match &request.local_cache(|| Held(Ok(held))).0 {
-            Ok(Some(data)) => Outcome::Success(User {
-                id,
-                session: data.clone(),
-            }),
-            _ => Outcome::Forward(Status::Unauthorized),
-        }
+        let held = request.local_cache(|| Held(Ok(held))).0.clone();
+        let user = held.ok().flatten().map(|session| User { id, session });
+        Outcome::Success(Visitor(user))
     }
 }
 
-/// `Option<User>`, except that an outage fails the request: Rocket's own `Option<User>` would be
-/// `None`, and show a logged-in user the logged-out page.
-struct Visitor(Option<User>);
-
 #[rocket::async_trait]
-impl<'r> FromRequest<'r> for Visitor {
+impl<'r> FromRequest<'r> for User {
     type Error = ();
 
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ()> {
-        match User::from_request(request).await {
-            Outcome::Error(error) => Outcome::Error(error),
-            user => Outcome::Success(Visitor(user.succeeded())),
-        }
+        let visitor = try_outcome!(request.guard::<Visitor>().await);
+        visitor.0.or_forward(Status::Unauthorized)
     }
 }
 // ANCHOR_END: guard
@@ -308,11 +285,8 @@ async fn login<'r>(
 ) -> Result<Redirect, Refused> {
     let Some(login) = &form.value else {
         let remember = form.context.field_value("remember").is_some();
-        let page = render(
-            user.0.as_ref(),
-            "login",
-            context! { form: &form.context, remember },
-        );
+        let values = context! { form: &form.context, remember };
+        let page = render(user.0.as_ref(), "login", values);
         return Err(Refused::Form((form.context.status(), page)));
     };
     // Flask-Session: `regenerate(session)`, then `session["user"] = name`, in a new session.
@@ -324,10 +298,8 @@ async fn login<'r>(
     };
     let id = new_id();
     write(jar, &id, &mut data, config);
-    store
-        .write(&id, &data, false)
-        .await
-        .map_err(Refused::Unavailable)?;
+    let kept = store.write(&id, &data, false).await;
+    kept.map_err(Refused::Unavailable)?;
     // Against session fixation: the id the browser came with is deleted, once the new one is kept.
     if let Some(old) = user.0 {
         store.delete(&old.id).await.map_err(Refused::Unavailable)?;
@@ -355,12 +327,11 @@ fn not_logged_in() -> Redirect {
 // ANCHOR_END: user
 
 // ANCHOR: logout
+/// A redirect to the login form, or `Err(503)` when the store does not answer.
+type ToLogin = Result<Redirect, Status>;
+
 #[get("/logout")]
-async fn logout(
-    user: Visitor,
-    jar: &CookieJar<'_>,
-    store: &State<Store>,
-) -> Result<Redirect, Status> {
+async fn logout(user: Visitor, jar: &CookieJar<'_>, store: &State<Store>) -> ToLogin {
     // Flask-Session: `session.clear()` deletes the record, so a copy of the cookie is worthless.
     if let Some(user) = user.0 {
         store.delete(&user.id).await?;
@@ -372,11 +343,7 @@ async fn logout(
 
 // ANCHOR: logout_everywhere
 #[post("/logout/everywhere")]
-async fn logout_everywhere(
-    user: Visitor,
-    jar: &CookieJar<'_>,
-    store: &State<Store>,
-) -> Result<Redirect, Status> {
+async fn logout_everywhere(user: Visitor, jar: &CookieJar<'_>, store: &State<Store>) -> ToLogin {
     // Every session of this user ends, in every browser, on every server sharing the store.
     if let Some(User { session: me, .. }) = user.0 {
         store.delete_all_of(&me.user).await?;
@@ -420,21 +387,18 @@ fn explain(request: &Request<'_>, cookie: &Cookie<'static>) -> Option<String> {
 /// Memory, or a Redis that must answer now: better no server than one that cannot keep a login.
 fn open_store() -> AdHoc {
     AdHoc::try_on_ignite("Session store", |rocket| async {
-        let url = rocket
-            .state::<SessionConfig>()
-            .and_then(|c| c.session_store.clone());
-        let store: Store = match url {
-            None => Box::new(MemoryStore::default()),
-            Some(url) => match RedisStore::connect(&url).await {
-                Ok(redis) => Box::new(redis),
-                Err(error) => {
-                    let fix = "Point ROCKET_SESSION_STORE at a Redis that answers, or unset it.";
-                    rocket::error!("Session store: {error}. {fix}");
-                    return Err(rocket);
-                }
-            },
+        let config = rocket.state::<SessionConfig>();
+        let Some(url) = config.and_then(|config| config.session_store.clone()) else {
+            return Ok(rocket.manage(Box::new(MemoryStore::default()) as Store));
         };
-        Ok(rocket.manage(store))
+        match RedisStore::connect(&url).await {
+            Ok(redis) => Ok(rocket.manage(Box::new(redis) as Store)),
+            Err(error) => {
+                let fix = "Point ROCKET_SESSION_STORE at a Redis that answers, or unset it.";
+                rocket::error!("Session store: {error}. {fix}");
+                Err(rocket)
+            }
+        }
     })
 }
 // ANCHOR_END: open_store

@@ -4,9 +4,9 @@
 use chrono::Utc;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{FromRedisValue, Pipeline, RedisError};
+use rocket::tokio::sync::Mutex;
 use rocket::{async_trait, http::Status};
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use crate::SessionData;
@@ -38,20 +38,14 @@ pub(crate) trait SessionStore: Send + Sync {
 #[derive(Default)]
 pub(crate) struct MemoryStore(Mutex<HashMap<String, SessionData>>);
 
-impl MemoryStore {
-    fn sessions(&self) -> MutexGuard<'_, HashMap<String, SessionData>> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
 #[async_trait]
 impl SessionStore for MemoryStore {
     async fn get(&self, id: &str) -> Result<Option<SessionData>, Status> {
-        Ok(self.sessions().get(id).cloned())
+        Ok(self.0.lock().await.get(id).cloned())
     }
 
     async fn write(&self, id: &str, data: &SessionData, if_held: bool) -> Done {
-        let mut sessions = self.sessions();
+        let mut sessions = self.0.lock().await;
         if !if_held {
             // A login: expired sessions are swept out, as lesson 06 does.
             sessions.retain(|_, session| session.expires > Utc::now());
@@ -63,18 +57,19 @@ impl SessionStore for MemoryStore {
     }
 
     async fn delete(&self, id: &str) -> Done {
-        self.sessions().remove(id);
+        self.0.lock().await.remove(id);
         Ok(())
     }
 
     async fn delete_all_of(&self, user: &str) -> Done {
-        self.sessions().retain(|_, session| session.user != user);
+        let mut sessions = self.0.lock().await;
+        sessions.retain(|_, session| session.user != user);
         Ok(())
     }
 }
 // ANCHOR_END: memory
 
-/// How long Redis may take to connect, or to answer, before the request gets a 503.
+/// How long Redis may take to connect or to answer.
 const TIMEOUT: Option<Duration> = Some(Duration::from_secs(1));
 
 // ANCHOR: redis
@@ -113,19 +108,14 @@ impl RedisStore {
     // ANCHOR_END: retry
 }
 
-fn session_key(id: &str) -> String {
-    format!("lesson-07:session:{id}")
-}
-
-fn user_key(user: &str) -> String {
-    format!("lesson-07:user:{user}")
+fn key(kind: &str, name: &str) -> String {
+    format!("lesson-07:{kind}:{name}")
 }
 
 #[async_trait]
 impl SessionStore for RedisStore {
     async fn get(&self, id: &str) -> Result<Option<SessionData>, Status> {
-        let (json,): (Option<String>,) = self.run(redis::pipe().get(session_key(id))).await?;
-        // A value this version cannot read counts as no session.
+        let (json,): (Option<String>,) = self.run(redis::pipe().get(key("session", id))).await?;
         Ok(json.and_then(|json| serde_json::from_str(&json).ok()))
     }
 
@@ -133,10 +123,9 @@ impl SessionStore for RedisStore {
     /// MULTI … EXEC: all of it or none.
     async fn write(&self, id: &str, data: &SessionData, if_held: bool) -> Done {
         let json = serde_json::to_string(data).expect("strings, a bool and dates serialise");
-        // What is left of the session, in whole milliseconds (at least one) for `PX`.
         let millis = (data.expires - Utc::now()).num_milliseconds().max(1);
-        let (mut pipe, user) = (redis::pipe(), user_key(&data.user));
-        let set = pipe.atomic().cmd("SET").arg(session_key(id)).arg(json);
+        let (mut pipe, user) = (redis::pipe(), key("user", &data.user));
+        let set = pipe.atomic().cmd("SET").arg(key("session", id)).arg(json);
         set.arg("PX").arg(millis).arg(if_held.then_some("XX"));
         pipe.sadd(&user, id);
         // The set outlives its longest session: NX sets a new set's TTL, GT lengthens it.
@@ -147,18 +136,19 @@ impl SessionStore for RedisStore {
     }
 
     async fn delete(&self, id: &str) -> Done {
-        self.run(redis::pipe().del(session_key(id))).await
+        self.run(redis::pipe().del(key("session", id))).await
     }
 
     async fn delete_all_of(&self, user: &str) -> Done {
-        let (ids,): (Vec<String>,) = self.run(redis::pipe().smembers(user_key(user))).await?;
+        let (ids,): (Vec<String>,) = self.run(redis::pipe().smembers(key("user", user))).await?;
         if ids.is_empty() {
             return Ok(());
         }
-        let keys: Vec<String> = ids.iter().map(|id| session_key(id)).collect();
+        let keys: Vec<String> = ids.iter().map(|id| key("session", id)).collect();
         // Exactly these ids: a login on another server at this moment is newer than the click.
-        self.run(redis::pipe().atomic().del(keys).srem(user_key(user), ids))
-            .await
+        let mut pipe = redis::pipe();
+        pipe.atomic().del(keys).srem(key("user", user), ids);
+        self.run(&pipe).await
     }
 }
 // ANCHOR_END: redis
