@@ -31,8 +31,7 @@ mod tests;
 const SESSION_COOKIE: &str = "session";
 
 // ANCHOR: config
-/// This lesson's settings, from Rocket.toml or `ROCKET_<NAME>`. A bad value stops the launch with
-/// Rocket's message, naming where it came from.
+/// This lesson's settings, from Rocket.toml or `ROCKET_<NAME>`.
 #[derive(Deserialize)]
 struct SessionConfig {
     #[serde(default = "five_minutes")]
@@ -60,12 +59,10 @@ impl SessionConfig {
     }
 
     // ANCHOR: expiry
-    /// The sliding end, `now` + the lifetime, cut at `started` + the absolute lifetime.
     fn ends(&self, now: DateTime<Utc>, started: DateTime<Utc>) -> DateTime<Utc> {
-        let cap = self
-            .session_absolute_lifetime
-            .map(|s| started + TimeDelta::seconds(s.get().into()));
-        cap.map_or(now + self.lifetime(), |cap| cap.min(now + self.lifetime()))
+        let sliding = now + self.lifetime();
+        let absolute = self.session_absolute_lifetime.map(|s| s.get().into());
+        absolute.map_or(sliding, |s| sliding.min(started + TimeDelta::seconds(s)))
     }
     // ANCHOR_END: expiry
 }
@@ -78,10 +75,9 @@ fn fallbacks<'de, D: Deserializer<'de>>(given: D) -> Result<Vec<Key>, D::Error> 
         Value::Array(_, entries) => entries,
         one => vec![one],
     };
-    let keys = entries.iter().map(|entry| key_from(entry.as_str()?));
+    let keys: Option<_> = entries.iter().map(|e| key_from(e.as_str()?)).collect();
     let bad = "an entry is not a key as `secret_key` takes it (the entry is not shown)";
-    keys.collect::<Option<_>>()
-        .ok_or_else(|| D::Error::custom(bad))
+    keys.ok_or_else(|| D::Error::custom(bad))
 }
 
 /// The text turned into a key as Rocket turns `secret_key` (rocket-0.5.2 `config/secret_key.rs`).
@@ -115,7 +111,6 @@ struct SessionData {
 // ANCHOR_END: session_data
 
 // ANCHOR: store
-/// The sessions, in memory or in Redis: what `open_store` chose at launch (managed state).
 type Store = Box<dyn SessionStore>;
 
 /// A new session id: 128 random bits from the operating system, in hex.
@@ -152,9 +147,8 @@ fn now() -> DateTime<Utc> {
 // ANCHOR_END: read
 
 // ANCHOR: write
-/// Gives the session a fresh expiry and sends its id under the current key: permanent with both
-/// `Max-Age` and `Expires` (with `Max-Age` alone Rocket adds a one-week `Expires`), else a
-/// browser-session cookie. The caller writes the store.
+/// Gives the session a fresh expiry and sends its id: permanent with both `Max-Age` and
+/// `Expires` (with `Max-Age` alone Rocket adds a one-week `Expires`), else a browser-session cookie.
 fn write(jar: &CookieJar<'_>, id: &str, data: &mut SessionData, config: &SessionConfig) {
     let now = now();
     data.expires = config.ends(now, data.started);
@@ -182,7 +176,6 @@ struct User {
 /// What the store answered for the request's id, kept for the panel: `Err`, it did not answer.
 struct Held(Result<Option<SessionData>, ()>);
 
-/// A store that does not answer fails the request: the catcher `unavailable` answers.
 const OUTAGE: (Status, ()) = (Status::ServiceUnavailable, ());
 
 /// Whoever sent the request: `Some(user)` when its cookie names a session the store holds.
@@ -268,7 +261,6 @@ struct Login<'r> {
     remember: bool,
 }
 
-/// A login that did not happen: the form again with its errors, or the store's 503.
 #[derive(rocket::Responder)]
 enum Refused {
     Form((Status, Page)),
@@ -327,7 +319,6 @@ fn not_logged_in() -> Redirect {
 // ANCHOR_END: user
 
 // ANCHOR: logout
-/// A redirect to the login form, or `Err(503)` when the store does not answer.
 type ToLogin = Result<Redirect, Status>;
 
 #[get("/logout")]

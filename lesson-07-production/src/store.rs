@@ -11,41 +11,35 @@ use std::time::Duration;
 
 use crate::SessionData;
 
-/// `Err(Status::ServiceUnavailable)`: the store did not answer (logged); the 503 catcher answers.
-pub(crate) type Done = Result<(), Status>;
-
 fn unavailable(error: RedisError) -> Status {
     rocket::error!("the session store did not answer: {error}");
     Status::ServiceUnavailable
 }
 
 // ANCHOR: trait
-/// What the app asks of a store. A method that returns `Ok` has done all of its work.
+/// What the app asks of a store: `Ok`, all of it done; `Err(503)`, the store did not answer.
 #[async_trait]
 pub(crate) trait SessionStore: Send + Sync {
     async fn get(&self, id: &str) -> Result<Option<SessionData>, Status>;
-    /// Stores `data` under `id` until `data.expires`; with `if_held`, only over a session the store
-    /// still holds, so that one deleted meanwhile (a logout elsewhere) stays deleted.
-    async fn write(&self, id: &str, data: &SessionData, if_held: bool) -> Done;
-    async fn delete(&self, id: &str) -> Done;
-    /// Deletes every session of `user`: "log out everywhere".
-    async fn delete_all_of(&self, user: &str) -> Done;
+    /// Stores `data` until `data.expires`; `if_held`: only if still held, so a deleted one stays so.
+    async fn write(&self, id: &str, data: &SessionData, if_held: bool) -> Result<(), Status>;
+    async fn delete(&self, id: &str) -> Result<(), Status>;
+    async fn delete_all_of(&self, user: &str) -> Result<(), Status>;
 }
 // ANCHOR_END: trait
 
 // ANCHOR: memory
 /// Lesson 06's store: a map in this process's memory, lost on restart and seen by no other process.
-#[derive(Default)]
-pub(crate) struct MemoryStore(Mutex<HashMap<String, SessionData>>);
+pub(crate) type MemoryStore = Mutex<HashMap<String, SessionData>>;
 
 #[async_trait]
 impl SessionStore for MemoryStore {
     async fn get(&self, id: &str) -> Result<Option<SessionData>, Status> {
-        Ok(self.0.lock().await.get(id).cloned())
+        Ok(self.lock().await.get(id).cloned())
     }
 
-    async fn write(&self, id: &str, data: &SessionData, if_held: bool) -> Done {
-        let mut sessions = self.0.lock().await;
+    async fn write(&self, id: &str, data: &SessionData, if_held: bool) -> Result<(), Status> {
+        let mut sessions = self.lock().await;
         if !if_held {
             // A login: expired sessions are swept out, as lesson 06 does.
             sessions.retain(|_, session| session.expires > Utc::now());
@@ -56,20 +50,19 @@ impl SessionStore for MemoryStore {
         Ok(())
     }
 
-    async fn delete(&self, id: &str) -> Done {
-        self.0.lock().await.remove(id);
+    async fn delete(&self, id: &str) -> Result<(), Status> {
+        self.lock().await.remove(id);
         Ok(())
     }
 
-    async fn delete_all_of(&self, user: &str) -> Done {
-        let mut sessions = self.0.lock().await;
+    async fn delete_all_of(&self, user: &str) -> Result<(), Status> {
+        let mut sessions = self.lock().await;
         sessions.retain(|_, session| session.user != user);
         Ok(())
     }
 }
 // ANCHOR_END: memory
 
-/// How long Redis may take to connect or to answer.
 const TIMEOUT: Option<Duration> = Some(Duration::from_secs(1));
 
 // ANCHOR: redis
@@ -84,9 +77,8 @@ impl RedisStore {
             .map_err(|e| format!("`session_store` is not a Redis URL (redis://host:port): {e}"))?;
         let address = client.get_connection_info().addr().to_string();
         let config = ConnectionManagerConfig::new().set_number_of_retries(0);
-        let config = config
-            .set_connection_timeout(TIMEOUT)
-            .set_response_timeout(TIMEOUT);
+        let config = config.set_connection_timeout(TIMEOUT);
+        let config = config.set_response_timeout(TIMEOUT);
         match client.get_connection_manager_with_config(config).await {
             Ok(connection) => Ok(RedisStore(connection)),
             Err(e) => Err(format!("cannot reach Redis at {address}: {e}")),
@@ -119,33 +111,30 @@ impl SessionStore for RedisStore {
         Ok(json.and_then(|json| serde_json::from_str(&json).ok()))
     }
 
-    /// SET with a TTL (`XX`: only if the key exists) and add the id to the user's set, in one
-    /// MULTI … EXEC: all of it or none.
-    async fn write(&self, id: &str, data: &SessionData, if_held: bool) -> Done {
+    /// SET with a TTL (`XX`: only if still held), SADD to the user's set: one MULTI … EXEC.
+    async fn write(&self, id: &str, data: &SessionData, if_held: bool) -> Result<(), Status> {
         let json = serde_json::to_string(data).expect("strings, a bool and dates serialise");
         let millis = (data.expires - Utc::now()).num_milliseconds().max(1);
         let (mut pipe, user) = (redis::pipe(), key("user", &data.user));
         let set = pipe.atomic().cmd("SET").arg(key("session", id)).arg(json);
         set.arg("PX").arg(millis).arg(if_held.then_some("XX"));
         pipe.sadd(&user, id);
-        // The set outlives its longest session: NX sets a new set's TTL, GT lengthens it.
         for when in ["NX", "GT"] {
             pipe.cmd("PEXPIRE").arg(&user).arg(millis).arg(when);
         }
         self.run(&pipe).await
     }
 
-    async fn delete(&self, id: &str) -> Done {
+    async fn delete(&self, id: &str) -> Result<(), Status> {
         self.run(redis::pipe().del(key("session", id))).await
     }
 
-    async fn delete_all_of(&self, user: &str) -> Done {
+    async fn delete_all_of(&self, user: &str) -> Result<(), Status> {
         let (ids,): (Vec<String>,) = self.run(redis::pipe().smembers(key("user", user))).await?;
         if ids.is_empty() {
             return Ok(());
         }
         let keys: Vec<String> = ids.iter().map(|id| key("session", id)).collect();
-        // Exactly these ids: a login on another server at this moment is newer than the click.
         let mut pipe = redis::pipe();
         pipe.atomic().del(keys).srem(key("user", user), ids);
         self.run(&pipe).await
