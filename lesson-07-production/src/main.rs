@@ -1,472 +1,395 @@
-//! Lesson 07: server-side sessions in production. Lesson 06's app (an id in the cookie, the
-//! session on the server), made ready for several servers behind a load balancer and a TLS proxy:
-//! - a store shared by the servers (Redis, `session_store`), memory by default (`src/store.rs`);
-//! - a Redis outage answers 503 and changes nothing, and the first request after it returns works;
-//! - `secret_key_fallbacks`: old keys still read, their cookies re-issued under the current key;
-//! - `cookie_secure`: the `Secure` attribute Rocket cannot add behind a TLS-terminating proxy;
-//! - `session_absolute_lifetime`: a session ends that long after login, however active.
-//!
-//! Run:  `cargo run -p lesson-07`, then open <http://127.0.0.1:8007>. Nothing else to install.
-//!       `ROCKET_SESSION_STORE=redis://127.0.0.1:6379 cargo run -p lesson-07` shares sessions.
-//! Flask step: Flask-Session on Redis, with Flask 3.1's `SECRET_KEY_FALLBACKS` and
-//! `SESSION_COOKIE_SECURE`. Why each piece is there: the chapter, `docs/src/lesson-07.md`.
+//! Lesson 07: lesson 06 made ready for production: a store several servers share (Redis), a 503
+//! page while it is down, `secret_key_fallbacks`, `cookie_secure`, `session_absolute_lifetime`.
+//! Run: `cargo run -p lesson-07`, then open <http://127.0.0.1:8007>. Chapter: docs/src/lesson-07.md.
 
 use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
+use cookie::Key;
+use lesson_support::Page;
 use rocket::fairing::AdHoc;
-use rocket::figment::providers::{Env, Format, Serialized, Toml};
-use rocket::figment::{Figment, Profile};
-use rocket::form::{Form, FromForm};
+use rocket::figment::value::Value;
+use rocket::form::{Contextual, Form, FromForm};
 use rocket::fs::relative;
 use rocket::http::{Cookie, CookieJar, Status};
-use rocket::outcome::try_outcome;
-use rocket::request::{FlashMessage, FromRequest, Outcome, Request};
-use rocket::response::{self, Flash, Redirect, Responder};
+use rocket::outcome::{try_outcome, IntoOutcome};
+use rocket::request::{FromRequest, Outcome, Request};
+use rocket::response::Redirect;
 use rocket::time::{Duration, OffsetDateTime};
-use rocket::{catch, catchers, get, launch, post, routes, uri};
-use rocket::{Build, Config, Rocket, State};
+use rocket::{catch, catchers, get, launch, post, routes, uri, Build, Rocket, State};
 use rocket_dyn_templates::{context, Template};
+use serde::de::{Deserializer, Error as _};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::num::NonZeroU32;
 
-mod keys;
 mod store;
 
-use keys::Fallbacks;
-use store::{Done, MemoryStore, RedisStore, SessionId, SessionStore, StoreError};
+use store::{MemoryStore, RedisStore, SessionStore};
 
 #[cfg(test)]
 mod tests;
 
-/// Flask's session cookie, and Flask-Session's, is called `session` too.
+/// One private cookie holds the session's id, as Flask-Session's cookie `session` does.
 const SESSION_COOKIE: &str = "session";
-const MAX_NAME_CHARS: usize = 50;
-const COLOURS: [&str; 6] = ["red", "orange", "yellow", "green", "blue", "purple"];
-const DEFAULT_LIFETIME_SECONDS: i64 = 300;
-/// Browsers cap a cookie's lifetime at 400 days (RFC 6265bis).
-const MAX_LIFETIME_SECONDS: i64 = 400 * 24 * 60 * 60;
 
 // ANCHOR: config
-/// This lesson's settings, from Rocket.toml or `ROCKET_<NAME>` like `port`.
+/// This lesson's settings, from Rocket.toml or `ROCKET_<NAME>`.
 #[derive(Deserialize)]
 struct SessionConfig {
-    #[serde(default)]
-    session_lifetime: Lifetime,
-    /// Flask has no such setting: seconds since login after which the session ends anyway.
-    session_absolute_lifetime: Option<Lifetime>,
-    /// Not set: this process's memory. Set: the Redis server it names.
+    #[serde(default = "five_minutes")]
+    session_lifetime: NonZeroU32,
+    /// Seconds after login when the session ends, however busy (Flask has no such setting).
+    session_absolute_lifetime: Option<NonZeroU32>,
+    /// Flask-Session's `SESSION_TYPE = "redis"`: `redis://host:port`; not set, this process's memory.
     session_store: Option<String>,
-    /// Behind a TLS-terminating proxy: Flask's `SESSION_COOKIE_SECURE`.
+    /// Flask's `SESSION_COOKIE_SECURE`, for a server behind a TLS-terminating proxy.
     #[serde(default)]
     cookie_secure: bool,
-    /// Flask 3.1's `SECRET_KEY_FALLBACKS`.
-    #[serde(default)]
-    secret_key_fallbacks: Fallbacks,
+    /// Flask 3.1's `SECRET_KEY_FALLBACKS`: old keys, one or a list, each as `secret_key` takes it.
+    #[serde(default, deserialize_with = "fallbacks")]
+    secret_key_fallbacks: Vec<Key>,
 }
 
-/// Whole seconds from 1 to 400 days; anything else refuses the launch.
-#[derive(Clone, Copy, Deserialize)]
-#[serde(try_from = "i64")]
-struct Lifetime(i64);
-
-impl TryFrom<i64> for Lifetime {
-    type Error = String;
-
-    fn try_from(seconds: i64) -> Result<Self, Self::Error> {
-        match seconds {
-            1..=MAX_LIFETIME_SECONDS => Ok(Lifetime(seconds)),
-            _ => Err(format!(
-                "must be whole seconds from 1 to {MAX_LIFETIME_SECONDS} (400 days), not {seconds}"
-            )),
-        }
-    }
+/// The seeds' five minutes (Flask's own default is 31 days).
+fn five_minutes() -> NonZeroU32 {
+    NonZeroU32::new(300).expect("300 is not zero")
 }
-// ANCHOR_END: config
 
 impl SessionConfig {
+    fn lifetime(&self) -> TimeDelta {
+        TimeDelta::seconds(self.session_lifetime.get().into())
+    }
+
     // ANCHOR: expiry
-    /// The sliding end (now + lifetime), cut at `started` + the absolute lifetime.
     fn ends(&self, now: DateTime<Utc>, started: DateTime<Utc>) -> DateTime<Utc> {
-        let sliding = now + TimeDelta::seconds(self.session_lifetime.0);
-        let absolute = self
-            .session_absolute_lifetime
-            .map(|Lifetime(s)| started + TimeDelta::seconds(s));
-        absolute.map_or(sliding, |absolute| sliding.min(absolute))
+        let sliding = now + self.lifetime();
+        let absolute = self.session_absolute_lifetime.map(|s| s.get().into());
+        absolute.map_or(sliding, |s| sliding.min(started + TimeDelta::seconds(s)))
     }
     // ANCHOR_END: expiry
 }
+// ANCHOR_END: config
 
-impl Default for Lifetime {
-    fn default() -> Self {
-        Lifetime(DEFAULT_LIFETIME_SECONDS)
-    }
+// ANCHOR: fallbacks
+/// Read from figment's `Value`, so that the message for a bad entry does not quote it.
+fn fallbacks<'de, D: Deserializer<'de>>(given: D) -> Result<Vec<Key>, D::Error> {
+    let entries = match <Value as Deserialize>::deserialize(given)? {
+        Value::Array(_, entries) => entries,
+        one => vec![one],
+    };
+    let keys: Option<_> = entries.iter().map(|e| key_from(e.as_str()?)).collect();
+    let bad = "an entry is not a key as `secret_key` takes it (the entry is not shown)";
+    keys.ok_or_else(|| D::Error::custom(bad))
 }
 
+/// The text turned into a key as Rocket turns `secret_key` (rocket-0.5.2 `config/secret_key.rs`).
+fn key_from(text: &str) -> Option<Key> {
+    let mut buf = [0u8; 96];
+    let bytes = match text.len() {
+        44 | 88 => binascii::b64decode(text.as_bytes(), &mut buf).ok()?,
+        64 => binascii::hex2bin(text.as_bytes(), &mut buf).ok()?,
+        _ => return None,
+    };
+    match bytes.len() {
+        n if n < 32 || bytes.iter().all(|b| *b == 0) => None,
+        n if n < 64 => Some(Key::derive_from(bytes)),
+        _ => Some(Key::from(bytes)),
+    }
+}
+// ANCHOR_END: fallbacks
+
 // ANCHOR: session_data
-/// Flask's session dict, typed; it lives in the store under the id.
+/// Flask's session dict, typed, kept in the store under its id; templates see it as `session`.
 #[derive(Clone, Serialize, Deserialize)]
 struct SessionData {
-    user: Option<String>,
-    colour: Option<String>,
+    user: String,
+    /// Flask's `session.permanent`: the "Keep me signed in" box.
     permanent: bool,
-    /// When this id was issued (the login): where the absolute lifetime counts from.
+    /// The login: where the absolute lifetime counts from.
     started: DateTime<Utc>,
-    /// When the store forgets the session.
+    /// The store forgets the session from then on.
     expires: DateTime<Utc>,
 }
 // ANCHOR_END: session_data
 
-// ANCHOR: guard
-/// What the app keeps for every request: its settings and its store.
-struct Sessions {
-    config: SessionConfig,
-    store: Box<dyn SessionStore>,
+// ANCHOR: store
+type Store = Box<dyn SessionStore>;
+
+/// A new session id: 128 random bits from the operating system, in hex.
+fn new_id() -> String {
+    let mut bytes = [0u8; 16];
+    getrandom::getrandom(&mut bytes).expect("the operating system's random number generator");
+    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+// ANCHOR_END: store
+
+// ANCHOR: read
+/// The session id the request carried, and whether it took one of the old keys to decrypt it.
+fn read(jar: &CookieJar<'_>, config: &SessionConfig) -> Option<(String, bool)> {
+    if let Some(cookie) = jar.get_private(SESSION_COOKIE) {
+        return Some((cookie.value().to_owned(), false));
+    }
+    let sent = jar.get(SESSION_COOKIE)?;
+    let mut keys = config.secret_key_fallbacks.iter();
+    let old = keys.find_map(|key| cookie::CookieJar::new().private(key).decrypt(sent.clone()))?;
+    Some((old.value().to_owned(), true))
 }
 
-/// The request's session; every change writes to the store first and to the cookie after.
-struct Session<'r> {
-    jar: &'r CookieJar<'r>,
-    sessions: &'r Sessions,
-    now: DateTime<Utc>,
-    id: Option<SessionId>,
-    data: Option<SessionData>,
-    /// The cookie was encrypted under one of `secret_key_fallbacks`.
-    old_key: bool,
+impl SessionData {
+    /// Not expired, and not claiming more time than the current lifetime (after it was cut).
+    fn is_current(&self, now: DateTime<Utc>, lifetime: TimeDelta) -> bool {
+        now < self.expires && self.expires <= now + lifetime
+    }
 }
+
+/// Now, in whole seconds like a cookie's `Expires`.
+fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(0)
+}
+// ANCHOR_END: read
+
+// ANCHOR: write
+/// Gives the session a fresh expiry and sends its id: permanent with both `Max-Age` and
+/// `Expires` (with `Max-Age` alone Rocket adds a one-week `Expires`), else a browser-session cookie.
+fn write(jar: &CookieJar<'_>, id: &str, data: &mut SessionData, config: &SessionConfig) {
+    let now = now();
+    data.expires = config.ends(now, data.started);
+    let cookie = Cookie::build((SESSION_COOKIE, id.to_owned()));
+    let cookie = match OffsetDateTime::from_unix_timestamp(data.expires.timestamp()) {
+        Ok(expires) if data.permanent => cookie
+            .max_age(Duration::seconds((data.expires - now).num_seconds()))
+            .expires(expires),
+        _ => cookie.expires(None),
+    };
+    // Flask's `SESSION_COOKIE_SECURE`; off, unset (not `false`), so Rocket adds it under TLS.
+    let mut cookie = cookie.build();
+    cookie.set_secure(config.cookie_secure.then_some(true));
+    jar.add_private(cookie);
+}
+// ANCHOR_END: write
+
+// ANCHOR: guard
+/// A logged-in user: a session cookie that decrypts to the id of a session the store holds.
+struct User {
+    id: String,
+    session: SessionData,
+}
+
+/// What the store answered for the request's id, kept for the panel: `Err`, it did not answer.
+struct Held(Result<Option<SessionData>, ()>);
+
+const OUTAGE: (Status, ()) = (Status::ServiceUnavailable, ());
+
+/// Whoever sent the request: `Some(user)` when its cookie names a session the store holds.
+/// Rocket's own `Option<User>` would be `None` when the store fails; this fails the request.
+struct Visitor(Option<User>);
 
 #[rocket::async_trait]
-impl<'r> FromRequest<'r> for Session<'r> {
+impl<'r> FromRequest<'r> for Visitor {
     type Error = ();
 
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ()> {
-        let sessions = try_outcome!(request.guard::<&State<Sessions>>().await).inner();
-        let jar = request.cookies();
-        let (id, old_key) = sessions
-            .config
-            .secret_key_fallbacks
-            .read_id(jar, SESSION_COOKIE);
-        let data = match &id {
-            Some(id) => try_outcome!(or_503(sessions.store.get(id).await)),
-            None => None,
+        let store = try_outcome!(request.guard::<&State<Store>>().await);
+        let config = try_outcome!(request.guard::<&State<SessionConfig>>().await);
+        let Some((id, old_key)) = read(request.cookies(), config) else {
+            return Outcome::Success(Visitor(None));
         };
-        let now = Utc::now().trunc_subsecs(0);
-        let mut session = Session {
-            jar,
-            sessions,
-            now,
-            id,
-            data,
-            old_key,
-        };
-        // Sliding expiry for a permanent session; a cookie under an old key is re-issued now.
-        if session.is_permanent() || (old_key && session.data.is_some()) {
-            try_outcome!(or_503(session.save().await));
+        let held = try_outcome!(store.get(&id).await.ok().or_error(OUTAGE));
+        let mut held = held.filter(|data| data.is_current(now(), config.lifetime()));
+        // Flask's `SESSION_REFRESH_EACH_REQUEST`; a cookie under an old key is re-issued now.
+        if let Some(data) = held.as_mut().filter(|data| data.permanent || old_key) {
+            write(request.cookies(), &id, data, config);
+            try_outcome!(store.write(&id, data, true).await.ok().or_error(OUTAGE));
         }
-        Outcome::Success(session)
+        let held = request.local_cache(|| Held(Ok(held))).0.clone();
+        let user = held.ok().flatten().map(|session| User { id, session });
+        Outcome::Success(Visitor(user))
     }
 }
 
-/// A store that did not answer fails the request with 503, answered by the catcher `unavailable`.
-fn or_503<T>(result: Result<T, StoreError>) -> Outcome<T, ()> {
-    result.map_or_else(|e| Outcome::Error((e.log(), ())), Outcome::Success)
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for User {
+    type Error = ();
+
+    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ()> {
+        let visitor = try_outcome!(request.guard::<Visitor>().await);
+        visitor.0.or_forward(Status::Unauthorized)
+    }
 }
 // ANCHOR_END: guard
 
-// ANCHOR: session_api
-impl Session<'_> {
-    fn user(&self) -> Option<&str> {
-        self.data.as_ref()?.user.as_deref()
-    }
-
-    fn colour(&self) -> Option<&str> {
-        self.data.as_ref()?.colour.as_deref()
-    }
-
-    fn is_permanent(&self) -> bool {
-        self.data.as_ref().is_some_and(|data| data.permanent)
-    }
-
-    /// Flask-Session: `regenerate(session)`, then `session["user"] = name`. Always a new id, never
-    /// the one the browser came with (session fixation); the old one is deleted. Cookie last.
-    async fn log_in(&mut self, name: String, permanent: bool) -> Done {
-        let (user, now, id) = (Some(name), self.now, SessionId::new());
-        let expires = self.sessions.config.ends(now, now);
-        let data = SessionData {
-            user,
-            colour: None,
-            permanent,
-            started: now,
-            expires,
-        };
-        self.sessions.store.write(&id, &data, false).await?;
-        if let Some(old) = self.id.replace(id) {
-            self.sessions.store.delete(&old).await?;
-        }
-        self.data = Some(data);
-        self.send_cookie();
-        Ok(())
-    }
-
-    /// Flask: `session["colour"] = colour`.
-    async fn set_colour(&mut self, colour: &str) -> Done {
-        if let Some(data) = &mut self.data {
-            data.colour = Some(colour.to_owned());
-        }
-        self.save().await
-    }
-
-    /// Flask-Session: `session.clear()` deletes this session; `everywhere`, every one of the user.
-    async fn log_out(&mut self, everywhere: bool) -> Result<Option<String>, StoreError> {
-        let name = self.user().map(str::to_owned);
-        match (&name, self.id.take()) {
-            (Some(name), _) if everywhere => self.sessions.store.delete_all_of(name).await?,
-            (_, Some(id)) => self.sessions.store.delete(&id).await?,
-            (_, None) => {}
-        }
-        self.data = None;
-        self.jar.remove_private(SESSION_COOKIE);
-        Ok(name)
-    }
-
-    /// Writes the session back with a fresh expiry, only over one the store still holds.
-    async fn save(&mut self) -> Done {
-        let (config, now) = (&self.sessions.config, self.now);
-        if let (Some(id), Some(data)) = (&self.id, &mut self.data) {
-            data.expires = config.ends(now, data.started);
-            self.sessions.store.write(id, data, true).await?;
-            self.send_cookie();
-        }
-        Ok(())
-    }
-
-    fn sent(&self) -> impl Serialize + '_ {
-        what_the_browser_sent(self.jar, Some(self))
-    }
-
-    // ANCHOR: send_cookie
-    /// Sends the cookie with the id, encrypted under the current key, or deletes it.
-    fn send_cookie(&self) {
-        let (Some(id), Some(data)) = (&self.id, &self.data) else {
-            return;
-        };
-        let cookie = Cookie::build((SESSION_COOKIE, id.as_str().to_owned()));
-        let cookie = if data.permanent {
-            let expires = OffsetDateTime::from_unix_timestamp(data.expires.timestamp());
-            let max_age = Duration::seconds((data.expires - self.now).num_seconds());
-            cookie
-                .max_age(max_age)
-                .expires(expires.expect("within 400 days"))
-        } else {
-            cookie.expires(None)
-        };
-        let mut cookie = cookie.build();
-        // Flask's `SESSION_COOKIE_SECURE`; unset (not `false`) lets Rocket add it under TLS.
-        cookie.set_secure(self.sessions.config.cookie_secure.then_some(true));
-        self.jar.add_private(cookie);
-    }
-    // ANCHOR_END: send_cookie
-}
-// ANCHOR_END: session_api
-
 // ANCHOR: unavailable
-/// `?` on a store call: the 503 catcher answers, and Rocket drops the request's cookie changes.
-impl<'r> Responder<'r, 'static> for StoreError {
-    fn respond_to(self, _: &'r Request<'_>) -> response::Result<'static> {
-        Err(self.log())
-    }
-}
-
+/// Answers every `Err(Status::ServiceUnavailable)`; Rocket drops the request's cookie changes.
 #[catch(503)]
-fn unavailable(request: &Request<'_>) -> Template {
-    Template::render(
-        "unavailable",
-        context! { sent: what_the_browser_sent(request.cookies(), None) },
-    )
+fn unavailable() -> Page {
+    render(None, "unavailable", context! {})
 }
 // ANCHOR_END: unavailable
 
+// ANCHOR: render
+/// Every page goes through here, so every template can read `session`, as Flask's Jinja2
+/// globals can; `{}` when there is none, as Flask's empty session is an empty dict.
+fn render(user: Option<&User>, name: &'static str, values: impl Serialize) -> Page {
+    let page = Page::render(name, values);
+    match user {
+        Some(user) => page.with("session", &user.session),
+        None => page.with("session", context! {}),
+    }
+}
+// ANCHOR_END: render
+
 #[get("/")]
-fn home(session: Session<'_>) -> Template {
-    Template::render(
-        "index",
-        context! { colour: session.colour(), sent: session.sent() },
-    )
+fn home(user: Visitor) -> Page {
+    render(user.0.as_ref(), "index", context! {})
 }
 
+// ANCHOR: login_form
 #[get("/login")]
-fn login_form(session: Session<'_>, flash: Option<FlashMessage<'_>>) -> Result<Template, Redirect> {
-    if session.user().is_some() {
+fn login_form(user: Visitor) -> Result<Page, Redirect> {
+    // Flask: `if "user" in session: return redirect(url_for("user"))`.
+    if user.0.is_some() {
         return Err(Redirect::to(uri!(show_user)));
     }
-    let message = flash.map(|flash| flash.message().to_owned());
-    let page = context! { message, remember: true, sent: session.sent() };
-    Ok(Template::render("login", page))
+    Ok(render(None, "login", context! { remember: true }))
 }
-
-#[derive(FromForm)]
-struct Login {
-    nm: Option<String>,
-    remember: Option<String>,
-}
-
-/// The store's `Result` around the page's: a redirect, or the form again with a 422.
-type Answer = Result<Result<Redirect, (Status, Template)>, StoreError>;
+// ANCHOR_END: login_form
 
 // ANCHOR: login
+#[derive(FromForm)]
+struct Login<'r> {
+    #[field(validate = lesson_support::name())]
+    nm: &'r str,
+    /// A ticked checkbox sends `remember=on`; an unticked one sends nothing: `false`.
+    remember: bool,
+}
+
+#[derive(rocket::Responder)]
+enum Refused {
+    Form((Status, Page)),
+    Unavailable(Status),
+}
+
 #[post("/login", data = "<form>")]
-async fn login(form: Form<Login>, mut session: Session<'_>) -> Answer {
-    let (typed, remember) = (form.nm.as_deref(), form.remember.is_some());
-    match check_name(typed) {
-        Ok(name) => session.log_in(name, remember).await?,
-        Err(error) => {
-            let page = context! { error, typed, remember, sent: session.sent() };
-            return Ok(Err((
-                Status::UnprocessableEntity,
-                Template::render("login", page),
-            )));
-        }
+async fn login<'r>(
+    form: Form<Contextual<'r, Login<'r>>>,
+    user: Visitor,
+    jar: &CookieJar<'_>,
+    config: &State<SessionConfig>,
+    store: &State<Store>,
+) -> Result<Redirect, Refused> {
+    let Some(login) = &form.value else {
+        let remember = form.context.field_value("remember").is_some();
+        let values = context! { form: &form.context, remember };
+        let page = render(user.0.as_ref(), "login", values);
+        return Err(Refused::Form((form.context.status(), page)));
+    };
+    // Flask-Session: `regenerate(session)`, then `session["user"] = name`, in a new session.
+    let mut data = SessionData {
+        user: login.nm.trim().to_owned(),
+        permanent: login.remember,
+        started: now(),
+        expires: now(),
+    };
+    let id = new_id();
+    write(jar, &id, &mut data, config);
+    let kept = store.write(&id, &data, false).await;
+    kept.map_err(Refused::Unavailable)?;
+    // Against session fixation: the id the browser came with is deleted, once the new one is kept.
+    if let Some(old) = user.0 {
+        store.delete(&old.id).await.map_err(Refused::Unavailable)?;
     }
-    Ok(Ok(Redirect::to(uri!(show_user))))
+    Ok(Redirect::to(uri!(show_user)))
 }
 // ANCHOR_END: login
 
-fn check_name(typed: Option<&str>) -> Result<String, String> {
-    let name = typed
-        .ok_or("The form sent no name (the field `nm` was missing).")?
-        .trim();
-    if name.is_empty() {
-        Err("Please type a name.".to_owned())
-    } else if name.chars().count() > MAX_NAME_CHARS {
-        Err(format!(
-            "A name can have at most {MAX_NAME_CHARS} characters."
-        ))
-    } else if name.chars().any(char::is_control) {
-        Err("A name cannot contain control characters such as tabs or line breaks.".to_owned())
-    } else {
-        Ok(name.to_owned())
-    }
-}
-
+// ANCHOR: user
 #[get("/user")]
-fn show_user(session: Session<'_>) -> Result<Template, Redirect> {
-    match session.user() {
-        Some(_) => Ok(user_page(&session, None)),
-        None => Err(Redirect::to(uri!(login_form))),
-    }
+fn show_user(user: User) -> Page {
+    let expires = user.session.expires;
+    let values = context! {
+        id: &user.id,
+        expires_at: expires.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+        seconds_left: (expires - now()).num_seconds(),
+    };
+    render(Some(&user), "user", values)
 }
 
-fn user_page(session: &Session<'_>, error: Option<&str>) -> Template {
-    let (data, id) = (&session.data, session.id.as_ref().map(SessionId::as_str));
-    let seconds_left = data
-        .as_ref()
-        .map(|data| (data.expires - session.now).num_seconds());
-    let absolute = session.sessions.config.session_absolute_lifetime;
-    let absolute_end = absolute
-        .zip(data.as_ref())
-        .map(|(Lifetime(s), data)| data.started + TimeDelta::seconds(s));
-    let sent = session.sent();
-    let page = context! { data, id, error, colours: COLOURS, seconds_left, absolute_end, sent };
-    Template::render("user", page)
+#[get("/user", rank = 2)]
+fn not_logged_in() -> Redirect {
+    Redirect::to(uri!(login_form))
 }
-
-#[derive(FromForm)]
-struct ColourChoice {
-    colour: Option<String>,
-}
-
-#[post("/colour", data = "<form>")]
-async fn choose_colour(form: Form<ColourChoice>, mut session: Session<'_>) -> Answer {
-    let chosen = COLOURS
-        .into_iter()
-        .find(|colour| Some(*colour) == form.colour.as_deref());
-    match (session.user(), chosen) {
-        (None, _) => return Ok(Ok(Redirect::to(uri!(login_form)))),
-        (Some(_), Some(colour)) => session.set_colour(colour).await?,
-        (Some(_), None) => {
-            let page = user_page(&session, Some("Please choose one of the colours on offer."));
-            return Ok(Err((Status::UnprocessableEntity, page)));
-        }
-    }
-    Ok(Ok(Redirect::to(uri!(show_user))))
-}
-
-/// A redirect to the login form, with a one-time message when there is one (Flask's `flash`).
-type ToLogin = Result<Result<Flash<Redirect>, Redirect>, StoreError>;
-
-fn to_login(message: Option<String>) -> Result<Flash<Redirect>, Redirect> {
-    match message {
-        Some(message) => Ok(Flash::success(Redirect::to(uri!(login_form)), message)),
-        None => Err(Redirect::to(uri!(login_form))),
-    }
-}
+// ANCHOR_END: user
 
 // ANCHOR: logout
+type ToLogin = Result<Redirect, Status>;
+
 #[get("/logout")]
-async fn logout(mut session: Session<'_>) -> ToLogin {
-    let name = session.log_out(false).await?;
-    Ok(to_login(
-        name.map(|name| format!("You have been logged out, {name}.")),
-    ))
+async fn logout(user: Visitor, jar: &CookieJar<'_>, store: &State<Store>) -> ToLogin {
+    // Flask-Session: `session.clear()` deletes the record, so a copy of the cookie is worthless.
+    if let Some(user) = user.0 {
+        store.delete(&user.id).await?;
+    }
+    jar.remove_private(SESSION_COOKIE);
+    Ok(Redirect::to(uri!(login_form)))
 }
 // ANCHOR_END: logout
 
 // ANCHOR: logout_everywhere
-/// A POST: a link or a prefetch must not end anyone's sessions.
 #[post("/logout/everywhere")]
-async fn logout_everywhere(mut session: Session<'_>) -> ToLogin {
-    let name = session.log_out(true).await?;
-    Ok(to_login(name.map(|name| {
-        format!("Every session of {name} has ended, in every browser.")
-    })))
+async fn logout_everywhere(user: Visitor, jar: &CookieJar<'_>, store: &State<Store>) -> ToLogin {
+    // Every session of this user ends, in every browser, on every server sharing the store.
+    if let Some(User { session: me, .. }) = user.0 {
+        store.delete_all_of(&me.user).await?;
+    }
+    jar.remove_private(SESSION_COOKIE);
+    Ok(Redirect::to(uri!(login_form)))
 }
 // ANCHOR_END: logout_everywhere
 
 // ANCHOR: panel
-/// For the panel: every cookie sent, and what the server made of `session` (`None`: not looked up).
-fn what_the_browser_sent<'a>(
-    jar: &'a CookieJar<'_>,
-    session: Option<&'a Session<'_>>,
-) -> impl Serialize + 'a {
-    let cookies: BTreeMap<&str, &str> = jar
-        .iter()
-        .map(|cookie| (cookie.name(), cookie.value()))
-        .collect();
-    let data = session.and_then(|session| session.data.as_ref());
-    context! {
-        cookies,
-        looked_up: session.is_some(),
-        id: session.and_then(|session| session.id.as_ref()).map(SessionId::as_str),
-        old_key: session.is_some_and(|session| session.old_key),
-        held: data.map(|data| serde_json::to_string(data).unwrap_or_default()),
-    }
+const UNREADABLE: &str = "Could not be read with this server's key nor any of its fallbacks \
+    (forged, changed, cut short or made with another key): ignored, you are not logged in.";
+
+fn explain(request: &Request<'_>, cookie: &Cookie<'static>) -> Option<String> {
+    (cookie.name() == SESSION_COOKIE).then_some(())?;
+    let config = request.rocket().state::<SessionConfig>()?;
+    let Some((id, old_key)) = read(request.cookies(), config) else {
+        return Some(UNREADABLE.to_owned());
+    };
+    let key = match old_key {
+        true => "an OLD key (secret_key_fallbacks)",
+        false => "this server's key",
+    };
+    let held = match &request.local_cache(|| Held(Err(()))).0 {
+        Ok(Some(data)) => format!(
+            ": that is all the cookie holds. Under that id the store holds {} for {} more seconds.{}",
+            serde_json::to_string(data).unwrap_or_default(),
+            (data.expires - now()).num_seconds(),
+            if old_key { " This response re-issues it under the current key." } else { "" }
+        ),
+        Ok(None) => ", which the store does not hold (logged out, ended everywhere, lost when the \
+            server restarted) or whose time is up: you are not logged in."
+            .to_owned(),
+        Err(()) => ", not looked up: the session store did not answer.".to_owned(),
+    };
+    Some(format!("Decrypted with {key} to the session id {id}{held}"))
 }
 // ANCHOR_END: panel
 
 // ANCHOR: open_store
 /// Memory, or a Redis that must answer now: better no server than one that cannot keep a login.
-fn open_session_store() -> AdHoc {
+fn open_store() -> AdHoc {
     AdHoc::try_on_ignite("Session store", |rocket| async {
-        let config = match rocket.figment().extract::<SessionConfig>() {
-            Ok(config) => config,
+        let config = rocket.state::<SessionConfig>();
+        let Some(url) = config.and_then(|config| config.session_store.clone()) else {
+            return Ok(rocket.manage(Box::new(MemoryStore::default()) as Store));
+        };
+        match RedisStore::connect(&url).await {
+            Ok(redis) => Ok(rocket.manage(Box::new(redis) as Store)),
             Err(error) => {
-                rocket::error!("Session settings: {error}");
-                return Err(rocket);
+                let fix = "Point ROCKET_SESSION_STORE at a Redis that answers, or unset it.";
+                rocket::error!("Session store: {error}. {fix}");
+                Err(rocket)
             }
-        };
-        let store: Box<dyn SessionStore> = match &config.session_store {
-            None => Box::new(MemoryStore::default()),
-            Some(url) => match RedisStore::connect(url).await {
-                Ok(store) => {
-                    rocket::info!("Session store: Redis at {}.", store.address());
-                    Box::new(store)
-                }
-                Err(error) => {
-                    let fix = "Point ROCKET_SESSION_STORE at a Redis that answers, or unset it.";
-                    rocket::error!("Session store: {error}. {fix}");
-                    return Err(rocket);
-                }
-            },
-        };
-        Ok(rocket.manage(Sessions { config, store }))
+        }
     })
 }
 // ANCHOR_END: open_store
@@ -474,31 +397,15 @@ fn open_session_store() -> AdHoc {
 // ANCHOR: rocket
 #[launch]
 fn rocket() -> Rocket<Build> {
-    // `Config::figment()` with the lesson's defaults beneath Rocket.toml and ROCKET_*.
-    let figment = Figment::from(Config::default())
-        .merge(Serialized::default("port", 8007))
-        .merge(Serialized::default("template_dir", relative!("templates")))
-        .merge(Toml::file(Env::var_or("ROCKET_CONFIG", "Rocket.toml")).nested())
-        .merge(Env::prefixed("ROCKET_").ignore(&["PROFILE"]).global())
-        .select(Profile::from_env_or(
-            "ROCKET_PROFILE",
-            Config::DEFAULT_PROFILE,
-        ));
-    rocket::custom(figment)
+    // No secret key here: debug builds make a random one per launch, release builds refuse to start.
+    rocket::custom(lesson_support::figment(8007, relative!("templates")))
         .attach(Template::fairing())
-        .attach(open_session_store())
-        .mount(
-            "/",
-            routes![
-                home,
-                login_form,
-                login,
-                show_user,
-                choose_colour,
-                logout,
-                logout_everywhere
-            ],
-        )
+        .attach(lesson_support::explain(explain))
+        // Reads the settings at launch; a bad value stops it, naming where it came from.
+        .attach(AdHoc::config::<SessionConfig>())
+        .attach(open_store())
+        .mount("/", routes![home, login_form, login, show_user])
+        .mount("/", routes![not_logged_in, logout, logout_everywhere])
         .register("/", catchers![unavailable])
 }
 // ANCHOR_END: rocket

@@ -1,8 +1,7 @@
 //! In-process tests, on the default memory store. The tests against a real Redis are in
 //! `tests/with_redis.rs` (next to this file), marked `#[ignore]`.
 
-use super::store::SessionId;
-use super::{rocket, Sessions};
+use super::{rocket, Store};
 use rocket::error::ErrorKind;
 use rocket::http::{ContentType, Cookie, Status};
 use rocket::local::blocking::{Client, LocalRequest, LocalResponse};
@@ -141,9 +140,17 @@ fn tim() -> Option<String> {
     Some("Tim".to_owned())
 }
 
+/// The app's store: what a second request of the same session would read and write.
+fn store(server: &Client) -> &Store {
+    server
+        .rocket()
+        .state::<Store>()
+        .expect("the store is managed")
+}
+
 /// `id` encrypted into a cookie value under `key`, as Rocket's `add_private` does it.
 fn cookie_under(key: &str, id: &str) -> String {
-    let key = super::keys::key_from(key).expect("a valid key");
+    let key = super::key_from(key).expect("a valid key");
     let mut jar = cookie::CookieJar::new();
     jar.private_mut(&key)
         .add(Cookie::new("session", id.to_owned()));
@@ -165,7 +172,8 @@ fn the_cookie_holds_only_a_random_id_with_the_lesson_06_attributes() {
         "{attributes}"
     );
     let id = response.cookies().get_private("session").unwrap();
-    assert!(SessionId::parse(id.value()).is_some(), "{id}");
+    assert_eq!(id.value().len(), 32, "{id}");
+    assert!(id.value().chars().all(|c| c.is_ascii_hexdigit()), "{id}");
 }
 
 #[test]
@@ -192,28 +200,19 @@ fn logging_out_refuses_a_copy_and_everywhere_ends_every_session_of_the_user() {
 }
 
 #[test]
-fn logging_out_deletes_the_cookie_and_says_goodbye() {
+fn logging_out_deletes_the_cookie_and_the_session() {
     let server = server();
     let browser = Browser::new(&server);
-    browser.log_in("Tim");
-    browser.post("/colour", "colour=blue");
+    let id = browser.log_in("Tim");
     let response = browser.get("/logout");
     assert_eq!(response.headers().get_one("Location"), Some("/login"));
-    let removal = set_cookie_headers(&response)
-        .into_iter()
-        .find(|h| h.starts_with("session="));
-    let removal = removal.expect("the session cookie is removed");
+    let removal = set_cookie_headers(&response);
+    assert_eq!(removal.len(), 1, "{removal:?}");
     assert!(
-        removal.starts_with("session=; ") && removal.contains("Max-Age=0"),
-        "{removal}"
+        removal[0].starts_with("session=; ") && removal[0].contains("Max-Age=0"),
+        "{removal:?}"
     );
-    drop(response);
-    let page = browser.page("/login");
-    assert!(page.contains("You have been logged out, Tim."), "{page}");
-    assert!(
-        !browser.page("/").contains("blue"),
-        "the whole session is gone"
-    );
+    assert!(rocket::execute(store(&server).get(&id)).unwrap().is_none());
 }
 
 #[test]
@@ -223,11 +222,6 @@ fn the_user_page_says_when_the_session_ends() {
     browser.log_in("Tim");
     let page = browser.page("/user");
     assert!(page.contains("in 60 seconds"), "{page}");
-    assert!(
-        page.contains("However active you are, this session ends at <strong>20"),
-        "{page}"
-    );
-    assert!(page.contains(" UTC</strong>"), "{page}");
 }
 
 #[test]
@@ -240,13 +234,6 @@ fn bad_input_gets_the_form_again_with_422() {
         .into_string()
         .unwrap()
         .contains("Please type a name."));
-    browser.log_in("Tim");
-    let response = browser.post("/colour", "colour=%3Cb%3E");
-    assert_eq!(response.status(), Status::UnprocessableEntity);
-    assert!(response
-        .into_string()
-        .unwrap()
-        .contains("Please choose one of the colours"));
 }
 
 // --- 3. Rotating the secret key -----------------------------------------------------------------
@@ -316,24 +303,26 @@ fn a_malformed_fallback_refuses_the_launch() {
 // --- 4. Two requests at once --------------------------------------------------------------------
 
 // ANCHOR: test_two_at_once
-/// Two requests of one session: B reads, A changes the colour, B writes back what it read.
+/// Two requests of one session: B reads it, A refreshes it, B writes back what it read.
 #[test]
 fn two_requests_at_once_the_last_write_wins_the_whole_session() {
     let server = server();
     let browser = Browser::new(&server);
-    let id = SessionId::parse(&browser.log_in("Tim")).unwrap();
-    let store = &server.rocket().state::<Sessions>().unwrap().store;
-    let read_by_b = rocket::execute(store.get(&id))
+    let id = browser.log_in("Tim");
+    let store = store(&server);
+    let mut read_by_b = rocket::execute(store.get(&id))
         .unwrap()
         .expect("the session");
-    browser.post("/colour", "colour=red");
-    assert!(browser.page("/user").contains("<strong>red</strong>"));
+    // As if B had read it 100 seconds ago, so that its copy differs from A's.
+    read_by_b.expires -= chrono::TimeDelta::seconds(100);
+    browser.page("/user"); // A: a page load, which refreshes the session.
     rocket::execute(store.write(&id, &read_by_b, true)).unwrap();
-    let page = browser.page("/user");
-    assert!(
-        !page.contains("<strong>red</strong>"),
-        "A's colour was lost: {page}"
-    );
+    let held = rocket::execute(store.get(&id)).unwrap().unwrap();
+    assert_eq!(held.expires, read_by_b.expires, "B's write replaced A's");
+    // A logs out; a late write of B cannot bring the session back (`if_held`).
+    drop(browser.get("/logout"));
+    rocket::execute(store.write(&id, &read_by_b, true)).unwrap();
+    assert!(rocket::execute(store.get(&id)).unwrap().is_none());
 }
 // ANCHOR_END: test_two_at_once
 

@@ -89,7 +89,7 @@ fn a_malformed_fallback_refuses_the_launch_without_printing_the_key() {
             "{printed}"
         );
         assert!(
-            printed.contains(r#"for key "SECRET_KEY_FALLBACKS""#),
+            printed.contains("for key SECRET_KEY_FALLBACKS"),
             "{printed}"
         );
         assert!(!printed.contains(secret), "the key was printed: {printed}");

@@ -1,8 +1,9 @@
-//! Lesson 07's spec (package `specs`), run against this lesson's real binary started from the
-//! workspace root. The checks that start a `redis-server` are `#[ignore]`d with it.
+//! Lesson 07's spec (package `specs`), and the checks of earlier lessons it keeps, run against this
+//! lesson's real binary started from the workspace root. The checks that start a `redis-server`
+//! are `#[ignore]`d with it. The last test shows that the spec tells this lesson from lesson 06.
 
 use specs::lesson_07::NEEDS_REDIS;
-use specs::{assert_passes, assert_points_fail, spec, Binary, Check};
+use specs::{assert_passes, assert_points_fail, kept, spec, Binary, Check};
 use test_support::workspace_root;
 
 fn this_lesson() -> Binary {
@@ -19,6 +20,11 @@ fn checks(with_redis: bool) -> Vec<Check> {
 #[test]
 fn passes_the_lesson_07_checks_that_need_no_redis() {
     assert_passes(&checks(false), &this_lesson());
+}
+
+#[test]
+fn keeps_what_earlier_lessons_promised() {
+    assert_passes(&kept(7), &this_lesson());
 }
 
 #[test]

@@ -261,7 +261,7 @@ impl fmt::Debug for Check {
     }
 }
 
-/// Lesson `lesson`'s spec (lessons 01 to 06 have one), `None` for a lesson without one.
+/// Lesson `lesson`'s spec (lessons 01 to 07 have one), `None` for a lesson without one.
 pub fn spec(lesson: u8) -> Option<&'static [Check]> {
     match lesson {
         1 => Some(lesson_01::CHECKS),
@@ -284,6 +284,7 @@ fn drops(lesson: u8) -> &'static [&'static str] {
         4 => lesson_04::DROPS,
         5 => lesson_05::DROPS,
         6 => lesson_06::DROPS,
+        7 => lesson_07::DROPS,
         _ => &[],
     }
 }

@@ -1,9 +1,9 @@
 //! Tests against a real Redis (Debian package `redis-server`), each with its own server on a free
 //! port, `#[ignore]`d: `cargo test -p lesson-07 -- --ignored` (CI does, through `.ci/run`).
 
-use super::super::store::{RedisStore, SessionId, SessionStore};
-use super::super::{SessionData, Sessions};
-use super::{app_with_key, set_cookie_headers, tim, with_setting, Browser, TEST_KEY};
+use super::super::store::{RedisStore, SessionStore};
+use super::super::SessionData;
+use super::{app_with_key, set_cookie_headers, store, tim, with_setting, Browser, TEST_KEY};
 use rocket::http::Status;
 use rocket::local::blocking::Client;
 use test_support::redis::RedisServer;
@@ -66,15 +66,13 @@ fn redis_keeps_the_session_for_what_is_left_of_the_absolute_lifetime() {
 async fn a_late_refresh_cannot_bring_a_deleted_session_back_in_redis() {
     let redis = RedisServer::start(README);
     let store = RedisStore::connect(&redis.url()).await.unwrap();
-    let id = SessionId::new();
+    let id = super::super::new_id();
     let now = chrono::Utc::now();
-    let expires = now + chrono::TimeDelta::seconds(300);
     let session = SessionData {
-        user: tim(),
-        colour: None,
+        user: "Tim".to_owned(),
         permanent: true,
         started: now,
-        expires,
+        expires: now + chrono::TimeDelta::seconds(300),
     };
     store.write(&id, &session, false).await.unwrap();
     assert!(store.get(&id).await.unwrap().is_some());
@@ -94,9 +92,10 @@ fn an_outage_changes_nothing_and_the_first_request_after_it_works_on_every_serve
     let cookie = browser.session_cookie().unwrap();
     redis.stop();
     for response in [
+        browser.get("/"),
+        browser.get("/login"),
         browser.get("/user"),
         browser.get("/logout"),
-        browser.post("/colour", "colour=red"),
         browser.post("/login", "nm=Ann&remember=on"),
         browser.post("/logout/everywhere", ""),
         Browser::new(&two).post("/login", "nm=Ann"),
@@ -134,10 +133,12 @@ fn two_requests_at_once_the_last_write_wins_in_redis_too() {
     let redis = RedisServer::start(README);
     let server = server_on(&redis);
     let browser = Browser::new(&server);
-    let id = SessionId::parse(&browser.log_in("Tim")).unwrap();
-    let store = &server.rocket().state::<Sessions>().unwrap().store;
-    let read_by_b = rocket::execute(store.get(&id)).unwrap().unwrap();
-    browser.post("/colour", "colour=red");
+    let id = browser.log_in("Tim");
+    let store = store(&server);
+    let mut read_by_b = rocket::execute(store.get(&id)).unwrap().unwrap();
+    read_by_b.expires -= chrono::TimeDelta::seconds(100);
+    browser.page("/user"); // A: a page load, which refreshes the session.
     rocket::execute(store.write(&id, &read_by_b, true)).unwrap();
-    assert!(!browser.page("/user").contains("<strong>red</strong>"));
+    let held = rocket::execute(store.get(&id)).unwrap().unwrap();
+    assert_eq!(held.expires, read_by_b.expires);
 }
