@@ -21,6 +21,7 @@ pub fn task(n: u8) -> Option<&'static str> {
         4 => Some(include_str!("../tasks/04.md")),
         5 => Some(include_str!("../tasks/05.md")),
         6 => Some(include_str!("../tasks/06.md")),
+        7 => Some(include_str!("../tasks/07.md")),
         _ => None,
     }
 }
@@ -32,6 +33,49 @@ pub fn checks(n: u8) -> Option<Vec<specs::Check>> {
     let mut all = own.to_vec();
     all.extend(specs::kept(n));
     Some(all)
+}
+
+/// A program that some checks start besides the one checked, and the Debian package it comes in.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Needed {
+    /// The checks whose names contain this start it.
+    pub marker: &'static str,
+    pub program: &'static str,
+    pub package: &'static str,
+}
+
+/// Every such program: lesson 07's checks on Redis each start a `redis-server` of their own.
+pub const NEEDED: &[Needed] = &[Needed {
+    marker: specs::lesson_07::NEEDS_REDIS,
+    program: "redis-server",
+    package: "redis-server",
+}];
+
+/// For each of `checks`, the program it starts that `installed` says is missing (such a check
+/// would fail against any program, so it is not run).
+pub fn missing(
+    checks: &[specs::Check],
+    installed: impl Fn(&str) -> bool,
+) -> Vec<Option<&'static Needed>> {
+    checks
+        .iter()
+        .map(|check| {
+            NEEDED
+                .iter()
+                .find(|needed| check.name.contains(needed.marker) && !installed(needed.program))
+        })
+        .collect()
+}
+
+/// Whether `program` can be started from `PATH` (as `program --version`).
+pub fn installed(program: &str) -> bool {
+    Command::new(program)
+        .arg("--version")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok()
 }
 
 /// The hints folded into a task (`<details><summary>…</summary> text </details>`), in order.
@@ -598,6 +642,28 @@ mod tests {
                 chapter.display()
             );
         }
+    }
+
+    #[test]
+    fn a_check_that_starts_a_missing_program_is_marked_and_no_other() {
+        let all = checks(7).expect("exercise 07");
+        let on_redis = |check: &specs::Check| check.name.contains(specs::lesson_07::NEEDS_REDIS);
+        assert!(all.iter().any(on_redis) && !all.iter().all(on_redis));
+        let redis = &NEEDED[0];
+        let without = missing(&all, |program| program != "redis-server");
+        for (check, needed) in all.iter().zip(&without) {
+            assert_eq!(*needed, on_redis(check).then_some(redis), "{}", check.name);
+        }
+        assert!(missing(&all, |_| true).iter().all(Option::is_none));
+        assert!(missing(&checks(6).expect("exercise 06"), |_| false)
+            .iter()
+            .all(Option::is_none));
+    }
+
+    #[test]
+    fn installed_tells_a_program_on_path_from_one_that_is_not() {
+        assert!(installed(env!("CARGO")));
+        assert!(!installed("no-such-program-of-the-course"));
     }
 
     #[test]

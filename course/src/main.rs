@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use course::{checks, hints, package, port, task, Course, EXERCISES};
-use specs::{Program, Settings, Verdict};
+use specs::{Outcome, Program, Settings, Verdict};
 
 const HELP: &str = "\
 Exercises for \"Sessions in Rocket\", checked by what a browser would see.
@@ -206,7 +206,29 @@ fn check(course: &Course, n: u8, style: &Style) -> Result<ExitCode, String> {
         return Ok(ExitCode::FAILURE);
     }
     println!("Running lesson {n:02}'s {} checks …", all.len());
-    let outcomes = specs::run(&all, &program);
+    // A check that starts a program which is not installed would fail against any exercise.
+    let missing = course::missing(&all, course::installed);
+    let runnable: Vec<specs::Check> = all
+        .iter()
+        .zip(&missing)
+        .filter(|(_, needed)| needed.is_none())
+        .map(|(check, _)| *check)
+        .collect();
+    let mut ran = specs::run(&runnable, &program).into_iter();
+    let outcomes: Vec<Outcome<'_>> = all
+        .iter()
+        .zip(&missing)
+        .map(|(check, needed)| Outcome {
+            check,
+            result: match needed {
+                Some(needed) => Verdict::NotRun(format!("needs {}", needed.program)),
+                None => ran.next().map_or_else(
+                    || Verdict::NotRun("the check did not finish".to_owned()),
+                    |outcome| outcome.result,
+                ),
+            },
+        })
+        .collect();
     let passed = outcomes.iter().filter(|o| o.passed()).count();
     // `checks` lists lesson n's own checks first, then the earlier lessons' it keeps.
     let own = specs::spec(n).map_or(0, <[_]>::len);
@@ -221,7 +243,25 @@ fn check(course: &Course, n: u8, style: &Style) -> Result<ExitCode, String> {
             Verdict::Failed(_) => style.red("  ✗ FAILED "),
             Verdict::NotRun(_) => "  - not run".to_owned(),
         };
-        println!("{mark} {}{point}", outcome.check.name);
+        let why = match &outcome.result {
+            Verdict::NotRun(why) => style.dim(&format!("  ({why})")),
+            _ => String::new(),
+        };
+        println!("{mark} {}{point}{why}", outcome.check.name);
+    }
+    for needed in course::NEEDED {
+        let count = missing.iter().filter(|m| **m == Some(needed)).count();
+        if count == 0 {
+            continue;
+        }
+        println!(
+            "\n{}",
+            style.red(&format!(
+                "{count} checks were not run: they start a `{}`, which is not installed. Install the \
+                 Debian package `{}` (`sudo apt-get install {}`), then check again.",
+                needed.program, needed.package, needed.package
+            ))
+        );
     }
     let summary = format!("{passed} of {} checks passed", outcomes.len());
     let first_failure = outcomes.iter().find_map(|o| match &o.result {

@@ -3,29 +3,45 @@
 
 mod support;
 
-use specs::Binary;
-use support::{apply, build, put_reference, scratch, start_and_build, WRONG};
+use specs::lesson_07::NEEDS_REDIS;
+use specs::{Binary, Check};
+use support::{apply, build, put_reference, require_redis_server, scratch, start_and_build, WRONG};
 
 fn checks(n: u8) -> Vec<specs::Check> {
     course::checks(n).unwrap_or_else(|| panic!("exercise {n:02} has no spec or no task"))
 }
 
+/// Exercise 07's checks that start a `redis-server` (`on_redis`), or the others.
+fn redis_or_not(all: &[Check], on_redis: bool) -> Vec<Check> {
+    let wanted = |check: &&Check| check.name.contains(NEEDS_REDIS) == on_redis;
+    all.iter().filter(wanted).copied().collect()
+}
+
 /// Starts exercise `n`, builds the starting code, and asserts every point check of lesson `n`
 /// fails against it.
 fn starting_code_fails_on_the_point(n: u8) {
-    let course = scratch(&format!("start-{n:02}"));
-    let package = format!("exercise-{n:02}-start");
+    starting_code_fails(n, "start", specs::spec(n).expect("a spec"));
+}
+
+/// Starts exercise `n` as a package named after `label`, builds the starting code, and asserts
+/// every point check among `own` (lesson `n`'s) fails against it.
+fn starting_code_fails(n: u8, label: &str, own: &[Check]) {
+    let course = scratch(&format!("{label}-{n:02}"));
+    let package = format!("exercise-{n:02}-{label}");
     let binary = start_and_build(&course, n, &package);
     let program = Binary::new(binary, course.exercise_dir(n));
-    let own = specs::spec(n).expect("a spec");
     let report = specs::assert_points_fail(own, &program);
     println!("{report}");
 }
 
 /// Every check exercise `n` is held to passes against lesson `n`'s own binary.
 fn reference_passes(n: u8) {
+    reference_passes_these(n, &checks(n));
+}
+
+fn reference_passes_these(n: u8, these: &[Check]) {
     let program = Binary::built(&format!("lesson-{n:02}"));
-    specs::assert_passes(&checks(n), &program);
+    specs::assert_passes(these, &program);
 }
 
 /// Every wrong solution for exercise `n` is built from the reference and fails a check.
@@ -176,4 +192,38 @@ fn exercise_06_reference_passes() {
 #[test]
 fn exercise_06_wrong_solutions_fail() {
     wrong_solutions_fail(6);
+}
+
+#[test]
+fn exercise_07_starting_code_fails_on_the_points_that_need_no_redis() {
+    let own = redis_or_not(specs::spec(7).expect("a spec"), false);
+    starting_code_fails(7, "start", &own);
+}
+
+#[test]
+#[ignore = "needs redis-server: see README"]
+fn exercise_07_starting_code_fails_on_the_points_on_redis() {
+    require_redis_server();
+    let own = redis_or_not(specs::spec(7).expect("a spec"), true);
+    starting_code_fails(7, "start-redis", &own);
+}
+
+#[test]
+fn exercise_07_reference_passes_the_checks_that_need_no_redis() {
+    reference_passes_these(7, &redis_or_not(&checks(7), false));
+}
+
+#[test]
+#[ignore = "needs redis-server: see README"]
+fn exercise_07_reference_passes_the_checks_on_redis() {
+    require_redis_server();
+    reference_passes_these(7, &redis_or_not(&checks(7), true));
+}
+
+/// Its one wrong solution is caught by a check on Redis (the key rotation's).
+#[test]
+#[ignore = "needs redis-server: see README"]
+fn exercise_07_wrong_solutions_fail() {
+    require_redis_server();
+    wrong_solutions_fail(7);
 }

@@ -150,7 +150,27 @@ pub(crate) const WRONG: &[Wrong] = &[
         to: "        let _ = (&id, store);\n",
         fails: "logging out revokes a copy of the cookie",
     },
+    Wrong {
+        exercise: 7,
+        label: "fallback-not-reissued",
+        what: "a cookie under a fallback key accepted, but never re-issued under the current key",
+        file: "src/main.rs",
+        // `read` no longer says an old key was needed, so the guard does not write the cookie again.
+        from: "Some((old.value().to_owned(), true))",
+        to: "Some((old.value().to_owned(), false))",
+        fails: "a cookie made under the old key is accepted and re-issued",
+    },
 ];
+
+/// Fails a test whose checks start a `redis-server` when it is not installed, rather than letting
+/// those checks fail against every program (a test expecting a failure would pass for nothing).
+pub(crate) fn require_redis_server() {
+    assert!(
+        course::installed("redis-server"),
+        "redis-server is not installed. These tests start a real Redis: install the Debian package \
+         `redis-server` (`sudo apt-get install redis-server`), see README.md."
+    );
+}
 
 /// Applies `wrong` to the exercise in `dir`: every occurrence of `from`, of which there must be one
 /// at least.
