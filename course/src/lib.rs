@@ -67,6 +67,24 @@ pub fn missing(
         .collect()
 }
 
+/// What to tell the student about the checks [`missing`] found: one line per program, with how
+/// to install it.
+pub fn not_run_notes(missing: &[Option<&'static Needed>]) -> Vec<String> {
+    NEEDED
+        .iter()
+        .filter_map(|needed| {
+            let count = missing.iter().filter(|m| **m == Some(needed)).count();
+            (count > 0).then(|| {
+                format!(
+                    "{count} checks were not run: they start a `{}`, which is not installed. Install \
+                     the Debian package `{}` (`sudo apt-get install {}`), then check again.",
+                    needed.program, needed.package, needed.package
+                )
+            })
+        })
+        .collect()
+}
+
 /// Whether `program` can be started from `PATH` (as `program --version`).
 pub fn installed(program: &str) -> bool {
     Command::new(program)
@@ -654,7 +672,17 @@ mod tests {
         for (check, needed) in all.iter().zip(&without) {
             assert_eq!(*needed, on_redis(check).then_some(redis), "{}", check.name);
         }
+        let count = all.iter().filter(|check| on_redis(check)).count();
+        assert_eq!(
+            not_run_notes(&without),
+            [format!(
+                "{count} checks were not run: they start a `redis-server`, which is not installed. \
+                 Install the Debian package `redis-server` (`sudo apt-get install redis-server`), \
+                 then check again."
+            )]
+        );
         assert!(missing(&all, |_| true).iter().all(Option::is_none));
+        assert!(not_run_notes(&missing(&all, |_| true)).is_empty());
         assert!(missing(&checks(6).expect("exercise 06"), |_| false)
             .iter()
             .all(Option::is_none));

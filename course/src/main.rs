@@ -249,19 +249,8 @@ fn check(course: &Course, n: u8, style: &Style) -> Result<ExitCode, String> {
         };
         println!("{mark} {}{point}{why}", outcome.check.name);
     }
-    for needed in course::NEEDED {
-        let count = missing.iter().filter(|m| **m == Some(needed)).count();
-        if count == 0 {
-            continue;
-        }
-        println!(
-            "\n{}",
-            style.red(&format!(
-                "{count} checks were not run: they start a `{}`, which is not installed. Install the \
-                 Debian package `{}` (`sudo apt-get install {}`), then check again.",
-                needed.program, needed.package, needed.package
-            ))
-        );
+    for note in course::not_run_notes(&missing) {
+        println!("\n{}", style.red(&note));
     }
     let summary = format!("{passed} of {} checks passed", outcomes.len());
     let first_failure = outcomes.iter().find_map(|o| match &o.result {
