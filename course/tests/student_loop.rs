@@ -1,13 +1,15 @@
 //! The whole loop as a student runs it, in a copy of the workspace: `start 01`, `check 01` fails,
 //! a build error and a program that does not start are reported as such, the reference code copied
-//! in, `check 01` passes, and `list`, `hint` and `solution` follow.
+//! in, `check 01` passes, and `list`, `hint` and `solution` follow. And `check 07` on a machine
+//! without `redis-server`: its checks on Redis are listed as not run, with how to install it.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// The workspace copied to a scratch directory, without its target/, .git/ or exercises/.
-fn copy_of_the_workspace() -> PathBuf {
+/// The workspace copied to a scratch directory named after `label`, without its target/, .git/ or
+/// exercises/.
+fn copy_of_the_workspace(label: &str) -> PathBuf {
     fn copy(from: &Path, to: &Path) {
         fs::create_dir_all(to).expect("create a directory of the copy");
         for entry in fs::read_dir(from).expect("read the workspace") {
@@ -27,8 +29,8 @@ fn copy_of_the_workspace() -> PathBuf {
         }
     }
     let root = test_support::workspace_root(env!("CARGO_MANIFEST_DIR"));
-    let copy_root =
-        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("course-loop-{}", std::process::id()));
+    let copy_root = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("course-{label}-{}", std::process::id()));
     if copy_root.exists() {
         fs::remove_dir_all(&copy_root).expect("remove an old copy");
     }
@@ -39,6 +41,11 @@ fn copy_of_the_workspace() -> PathBuf {
 /// `cargo run -p course -- <args>` in `root`: the same binary, with the real target directory so
 /// that the exercise builds against the dependencies already compiled there.
 fn course(root: &Path, args: &[&str]) -> Output {
+    course_with_path(root, args, None)
+}
+
+/// [`course`] with `PATH` set to `path` when given.
+fn course_with_path(root: &Path, args: &[&str], path: Option<&Path>) -> Output {
     let exe = std::env::current_exe().expect("the test's own path");
     let target_dir = exe
         .ancestors()
@@ -55,8 +62,25 @@ fn course(root: &Path, args: &[&str]) -> Output {
             ("CARGO_PROFILE_DEV_STRIP", "true"),
         ])
         .env_remove("NO_COLOR")
+        .envs(path.map(|path| ("PATH", path)))
         .output()
         .expect("run the course binary")
+}
+
+/// A directory of links to every program on `PATH` but `redis-server`, for a `PATH` without it.
+fn path_without_redis_server(root: &Path) -> PathBuf {
+    let dir = root.join("path-without-redis-server");
+    fs::create_dir_all(&dir).expect("create the directory of links");
+    let path = std::env::var_os("PATH").expect("a PATH");
+    for entry in std::env::split_paths(&path).filter_map(|d| fs::read_dir(d).ok()) {
+        for program in entry.filter_map(Result::ok) {
+            let (name, link) = (program.file_name(), dir.join(program.file_name()));
+            if name != "redis-server" && !link.exists() {
+                std::os::unix::fs::symlink(program.path(), link).expect("link a program");
+            }
+        }
+    }
+    dir
 }
 
 fn text(output: &Output) -> String {
@@ -90,7 +114,7 @@ fn patched(path: &Path, from: &str, to: &str) {
 
 #[test]
 fn start_check_fail_copy_the_reference_check_pass() {
-    let root = copy_of_the_workspace();
+    let root = copy_of_the_workspace("loop");
     let total = course::checks(1).expect("exercise 01").len();
     let exercise = root.join("exercises/lesson-01");
 
@@ -184,5 +208,40 @@ fn start_check_fail_copy_the_reference_check_pass() {
     let added_cookie = |l: &&str| l.starts_with('+') && l.contains("jar.add(");
     assert!(solution.lines().any(|l| added_cookie(&l)), "{solution}");
 
+    fs::remove_dir_all(&root).expect("remove the copy");
+}
+
+#[test]
+fn check_07_without_redis_server_runs_the_other_checks_and_says_what_to_install() {
+    let root = copy_of_the_workspace("no-redis");
+    let path = path_without_redis_server(&root);
+    assert_ok(&course(&root, &["start", "07"]));
+    let checked = assert_fails(&course_with_path(&root, &["check", "07"], Some(&path)));
+    let on_redis = |check: &&specs::Check| check.name.contains(specs::lesson_07::NEEDS_REDIS);
+    let all = course::checks(7).expect("exercise 07");
+    for check in all.iter().filter(on_redis) {
+        let line = checked
+            .lines()
+            .find(|l| l.contains(check.name))
+            .unwrap_or_else(|| panic!("no line for {:?}:\n{checked}", check.name));
+        assert!(
+            line.starts_with("  - not run ") && line.ends_with("(needs redis-server)"),
+            "{line}"
+        );
+    }
+    let others = all.iter().filter(|c| !on_redis(c)).count();
+    let ran = checked
+        .lines()
+        .filter(|l| l.starts_with("  ✓ passed ") || l.starts_with("  ✗ FAILED "))
+        .count();
+    assert_eq!(ran, others, "{checked}");
+    assert!(
+        checked.contains(&format!(
+            "{} checks were not run: they start a `redis-server`, which is not installed. \
+             Install the Debian package `redis-server` (`sudo apt-get install redis-server`)",
+            all.len() - others
+        )),
+        "{checked}"
+    );
     fs::remove_dir_all(&root).expect("remove the copy");
 }
