@@ -125,3 +125,21 @@ pub fn files_under(dir: &Path, suffix: &str) -> Vec<PathBuf> {
 pub fn read(path: &Path) -> String {
     fs::read_to_string(path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
 }
+
+/// `path` relative to the workspace root, for messages.
+pub fn relative(path: &Path) -> String {
+    path.strip_prefix(workspace_root())
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
+/// Panics with every problem at once, so one run shows all that is wrong, and where to read how
+/// to mend it (`see`, such as `docs/CONTRIBUTING.md`).
+pub fn assert_none(problems: Vec<String>, what: &str, see: &str) {
+    assert!(
+        problems.is_empty(),
+        "{what}:\n  {}\n(see {see})",
+        problems.join("\n  ")
+    );
+}

@@ -6,9 +6,9 @@ use course_check::book::{includes, links};
 use course_check::instructors::{
     appears_in, arithmetic, fold_problems, minutes, quotes, schedules, Minutes,
 };
-use course_check::{files_under, lessons, read, workspace_root};
+use course_check::{assert_none, files_under, lessons, read, relative, workspace_root};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 fn docs_src() -> PathBuf {
     workspace_root().join("docs").join("src")
@@ -32,21 +32,6 @@ fn notes() -> BTreeMap<u16, PathBuf> {
             (number, path)
         })
         .collect()
-}
-
-fn relative(path: &Path) -> String {
-    path.strip_prefix(workspace_root())
-        .unwrap_or(path)
-        .display()
-        .to_string()
-}
-
-fn assert_none(problems: Vec<String>, what: &str) {
-    assert!(
-        problems.is_empty(),
-        "{what}:\n  {}\n(see docs/CONTRIBUTING.md, \"Notes for instructors\")",
-        problems.join("\n  ")
-    );
 }
 
 #[test]
@@ -75,7 +60,11 @@ fn every_lesson_includes_its_notes_once() {
             ));
         }
     }
-    assert_none(problems, "lessons without their notes");
+    assert_none(
+        problems,
+        "lessons without their notes",
+        "docs/CONTRIBUTING.md, \"Notes for instructors\"",
+    );
 }
 
 #[test]
@@ -114,7 +103,11 @@ fn every_note_is_folded_with_its_minutes_and_no_relative_link() {
             }
         }
     }
-    assert_none(problems, "notes out of shape");
+    assert_none(
+        problems,
+        "notes out of shape",
+        "docs/CONTRIBUTING.md, \"Notes for instructors\"",
+    );
 }
 
 #[test]
@@ -148,7 +141,11 @@ fn every_quoted_answer_is_in_its_transcript() {
             }
         }
     }
-    assert_none(problems, "quoted answers that the transcripts do not hold");
+    assert_none(
+        problems,
+        "quoted answers that the transcripts do not hold",
+        "docs/CONTRIBUTING.md, \"Notes for instructors\"",
+    );
     assert!(
         checked > 0,
         "no quoted answer found: the check checks nothing"
@@ -190,7 +187,11 @@ fn the_schedules_add_up_and_use_each_lessons_minutes() {
             ));
         }
     }
-    assert_none(problems, "schedules that do not add up");
+    assert_none(
+        problems,
+        "schedules that do not add up",
+        "docs/CONTRIBUTING.md, \"Notes for instructors\"",
+    );
     let shapes: Vec<&[u32]> = sections.iter().map(|(_, t, _)| t.as_slice()).collect();
     assert_eq!(
         shapes,
