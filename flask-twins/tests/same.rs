@@ -24,6 +24,14 @@ fn keyed(key: &str) -> Settings {
     }
 }
 
+/// The first test key, and sessions of `lifetime` seconds.
+fn lasting(lifetime: u64) -> Settings {
+    Settings {
+        session_lifetime: Some(lifetime),
+        ..keyed(KEYS[0])
+    }
+}
+
 fn log_in(app: &App, form: &str, side: &str) -> Jar {
     let mut jar = Jar::default();
     assert_redirect(&jar.post(app, "/login", form), "/user", side);
@@ -153,11 +161,7 @@ fn lesson_03_logout_pops_the_name_keeps_the_colour_and_cannot_revoke_a_copy_forg
 fn lesson_04_an_unticked_session_is_a_browser_session_the_server_ends_at_its_lifetime() {
     on_both("lesson_04.py", "lesson-04", |program, side| {
         let lifetime = 3;
-        let settings = Settings {
-            secret_key: Some(KEYS[0].to_owned()),
-            session_lifetime: Some(lifetime),
-            ..Settings::default()
-        };
+        let settings = lasting(lifetime);
         let app = start(program, &settings);
         // Unticked: no Expires, no Max-Age, not re-sent by a page that changes nothing; a browser
         // would keep sending it until it closes, so the server must refuse it.
@@ -189,11 +193,7 @@ fn lesson_04_an_unticked_session_is_a_browser_session_the_server_ends_at_its_lif
 fn lesson_04_a_permanent_session_slides_with_every_request() {
     on_both("lesson_04.py", "lesson-04", |program, side| {
         let lifetime = 8;
-        let settings = Settings {
-            secret_key: Some(KEYS[0].to_owned()),
-            session_lifetime: Some(lifetime),
-            ..Settings::default()
-        };
+        let settings = lasting(lifetime);
         let app = start(program, &settings);
         let first = log_in(&app, "nm=Tim&remember=on", side);
         // Halfway through the lifetime, a request: its answer re-sends the cookie, renewed.
@@ -271,11 +271,7 @@ fn lesson_06_log_out_everywhere_ends_every_session_of_the_user_and_no_one_elses(
 fn lesson_06_the_store_forgets_a_session_at_its_lifetime_and_everything_at_a_restart() {
     on_both("lesson_06.py", "lesson-06", |program, side| {
         let lifetime = 3;
-        let settings = Settings {
-            secret_key: Some(KEYS[0].to_owned()),
-            session_lifetime: Some(lifetime),
-            ..Settings::default()
-        };
+        let settings = lasting(lifetime);
         let app = start(program, &settings);
         // Kept signed in, its user away for longer than the lifetime (every request would move
         // the end on both): the browser still has the cookie, the store has forgotten it.
