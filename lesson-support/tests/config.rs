@@ -1,7 +1,8 @@
 //! `lesson_support::figment` puts each lesson's defaults under Rocket.toml and `ROCKET_*`, as
-//! Rocket's own defaults are. Each lesson's real binary, started in a directory holding a real
-//! Rocket.toml, shows it: the `[default]` table and a profile's table beat the lesson's port,
-//! `ROCKET_PORT` beats Rocket.toml, and lessons 04-06 read `session_lifetime` from `[default]`.
+//! Rocket's own defaults are. The real binaries of lessons 01 to 06 (07: its tests/process.rs),
+//! started in a directory holding a real Rocket.toml, show it: the `[default]` table and a
+//! profile's table beat the lesson's port, `ROCKET_PORT` beats Rocket.toml, and lessons 04-06 read
+//! `session_lifetime` from `[default]`.
 
 use std::fs;
 use std::path::{Path, PathBuf};
