@@ -55,7 +55,7 @@ struct SessionData {
     user: String,
     /// Flask's `session.permanent`: the "Keep me signed in" box.
     permanent: bool,
-    /// The server forgets the session from then on.
+    /// The server refuses the session from then on (the record stays until a login sweeps it).
     expires: DateTime<Utc>,
 }
 // ANCHOR_END: session_data

@@ -105,7 +105,7 @@ struct SessionData {
     permanent: bool,
     /// The login: where the absolute lifetime counts from.
     started: DateTime<Utc>,
-    /// The store forgets the session from then on.
+    /// Refused from then on; Redis forgets it then, the memory store at the next login.
     expires: DateTime<Utc>,
 }
 // ANCHOR_END: session_data
