@@ -1,5 +1,6 @@
 """The lessons' form checks, shared by the twins: the same rules and the same messages as the
-Rocket lessons' `check_name` and `check_colour`, so that one bad form gets one answer on both."""
+Rocket lessons' validators (`lesson_support::name()`, lesson 03's `colour_on_offer()`), so that
+one bad form gets one answer on both."""
 
 import unicodedata
 

@@ -18,7 +18,7 @@ from cachelib import SimpleCache
 from flask import Flask, flash, redirect, render_template, request, session, url_for
 from flask_session import Session
 
-from form_checks import COLOURS, check_colour, check_name
+from form_checks import check_name
 
 # ANCHOR: config
 app = Flask(__name__)
@@ -103,19 +103,7 @@ def login():
 def user():
     if "user" not in session:
         return redirect(url_for("login_form"), 303)
-    return render_template("user.html", name=session["user"], colours=COLOURS, everywhere=True)
-
-
-@app.post("/colour")
-def choose_colour():
-    if "user" not in session:
-        return redirect(url_for("login_form"), 303)
-    colour, error = check_colour(request.form.get("colour"))
-    if error:
-        page = render_template("user.html", name=session["user"], colours=COLOURS, error=error, everywhere=True)
-        return page, 422
-    session["colour"] = colour
-    return redirect(url_for("user"), 303)
+    return render_template("user.html", name=session["user"], everywhere=True)
 
 
 # ANCHOR: logout
