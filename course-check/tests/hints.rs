@@ -1,6 +1,6 @@
 //! Every check of every lesson's spec points the student at a chapter section that exists: the
 //! `(docs/src/….md#…)` in its hint names a file of the book and one of its headings. The runner
-//! (`cargo run -p course -- check N`) prints these hints when a check fails.
+//! (`cargo course check N`) prints these hints when a check fails.
 
 use course_check::book::heading_ids;
 use course_check::{read, workspace_root};

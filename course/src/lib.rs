@@ -1,4 +1,4 @@
-//! The exercise runner behind `cargo run -p course -- …`: starts an exercise from the previous
+//! The exercise runner behind `cargo course …`: starts an exercise from the previous
 //! lesson's code, builds it against the workspace's already compiled dependencies, and holds it to
 //! the lesson's black-box spec (package `specs`).
 
@@ -275,8 +275,7 @@ impl Course {
         }
         write(
             &dir.join(".cargo/config.toml"),
-            "# Share the course's target directory, so the dependencies it compiled are reused.\n\
-             [build]\ntarget-dir = \"../../target\"\n",
+            &exercise_config(&self.root),
         )?;
         let readme = format!(
             "# Exercise {n:02} · {}\n\nStarted from `{origin}`; it serves on \
@@ -370,7 +369,7 @@ impl State {
 
     fn to_text(&self) -> String {
         let mut text =
-            String::from("# Written by `cargo run -p course`: progress through the exercises.\n");
+            String::from("# Written by `cargo course`: progress through the exercises.\n");
         for (n, entry) in &self.entries {
             if let Some((k, total)) = entry.last_check {
                 let _ = writeln!(text, "{n:02} checked {k} {total}");
@@ -499,9 +498,8 @@ pub fn exercise_manifest(
     let (lesson, others) = manifests
         .split_first()
         .ok_or("exercise_manifest needs lesson N's manifest")?;
-    let mut out = format!(
-        "# Exercise {n:02}, started from {origin} by `cargo run -p course -- start {n:02}`.\n"
-    );
+    let mut out =
+        format!("# Exercise {n:02}, started from {origin} by `cargo course start {n:02}`.\n");
     for (header, lines) in sections(lesson) {
         let mut lines: Vec<String> = lines.into_iter().map(str::to_owned).collect();
         match header.as_str() {
@@ -581,6 +579,32 @@ pub fn exercise_manifest(
     Ok(out)
 }
 
+/// The `.cargo/config.toml` of a started exercise: the course's target directory, so the
+/// dependencies it compiled are reused, and the alias `cargo course …`, which from inside the
+/// exercise (its own workspace, where cargo knows no package `course`) runs the course of the
+/// workspace at `root` through that workspace's manifest.
+pub fn exercise_config(root: &Path) -> String {
+    let manifest = root.join("Cargo.toml").display().to_string();
+    // Cargo splits a string alias at whitespace, and the root's alias is a string (see the root's
+    // .cargo/config.toml), so a path with a space in it is given relative to the exercise, which
+    // works from the exercise's directory but not from its subfolders.
+    let (manifest, note) = if manifest.contains(char::is_whitespace) {
+        (
+            "../../Cargo.toml".to_owned(),
+            "# The workspace's path has a space, which an alias cannot hold: run it from this folder.\n",
+        )
+    } else {
+        (manifest, "")
+    };
+    format!(
+        "# Share the course's target directory, so the dependencies it compiled are reused.\n\
+         [build]\ntarget-dir = \"../../target\"\n\n\
+         # `cargo course check NN` from here: the course's runner, from the course's workspace.\n\
+         {note}[alias]\ncourse = \"run --quiet --manifest-path {} -p course --\"\n",
+        manifest.replace('\\', "\\\\").replace('"', "\\\"")
+    )
+}
+
 /// A TOML file as (section header, its lines); the lines before the first header under "".
 fn sections(toml: &str) -> Vec<(String, Vec<&str>)> {
     let mut sections = vec![(String::new(), Vec::new())];
@@ -635,7 +659,7 @@ mod tests {
             if let Some(task) = task(n) {
                 assert!(hints(task).len() >= 2, "exercise {n:02}");
                 assert!(
-                    task.contains(&format!("cargo run -p course -- check {n:02}")),
+                    task.contains(&format!("cargo course check {n:02}")),
                     "{n:02}"
                 );
             }
@@ -708,6 +732,27 @@ mod tests {
     }
 
     #[test]
+    fn an_exercise_runs_the_course_of_its_workspace_through_its_manifest() {
+        let config = exercise_config(Path::new("/home/ann/course"));
+        assert!(
+            config.contains(
+                "[alias]\ncourse = \"run --quiet --manifest-path /home/ann/course/Cargo.toml -p course --\"\n"
+            ),
+            "{config}"
+        );
+        assert!(
+            config.contains("[build]\ntarget-dir = \"../../target\"\n"),
+            "{config}"
+        );
+        let spaced = exercise_config(Path::new("/home/ann/my course"));
+        assert!(
+            spaced
+                .contains("course = \"run --quiet --manifest-path ../../Cargo.toml -p course --\""),
+            "{spaced}"
+        );
+    }
+
+    #[test]
     fn the_manifest_inherits_nothing_and_is_its_own_workspace() {
         let root =
             "[workspace]\nmembers = [\n  \"a\",\n]\n\n[workspace.package]\nedition = \"2021\"\n\n\
@@ -731,7 +776,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             manifest,
-            "# Exercise 03, started from lesson-02-x by `cargo run -p course -- start 03`.\n\
+            "# Exercise 03, started from lesson-02-x by `cargo course start 03`.\n\
              \n[package]\nname = \"exercise-03\"\nedition = \"2021\"\n\
              \n[dependencies]\nrocket = { version = \"0.5.2\" }\n\
              help = { path = \"../../lesson-support\" }\nchrono = \"0.4\"\n\

@@ -1,4 +1,4 @@
-//! `cargo run -p course -- <command>`: the exercises of "Sessions in Rocket", checked against the
+//! `cargo course <command>`: the exercises of "Sessions in Rocket", checked against the
 //! same black-box spec as the lessons.
 
 use std::io::{IsTerminal, Write};
@@ -11,7 +11,7 @@ use specs::{Outcome, Program, Settings, Verdict};
 const HELP: &str = "\
 Exercises for \"Sessions in Rocket\", checked by what a browser would see.
 
-Usage: cargo run -p course -- <command> [NN] [options]
+Usage: cargo course <command> [NN] [options]
 
 Commands:
   list             every exercise, and which pass
@@ -93,9 +93,7 @@ fn run(args: &[String], style: &Style) -> Result<ExitCode, String> {
             _ => *flag == "--help",
         };
         if !known {
-            return Err(format!(
-                "unknown option {flag}; see `cargo run -p course -- help`"
-            ));
+            return Err(format!("unknown option {flag}; see `cargo course help`"));
         }
     }
     if flags.contains(&"--help") {
@@ -113,7 +111,7 @@ fn run(args: &[String], style: &Style) -> Result<ExitCode, String> {
         Some("hint") => hint(&course, number()?),
         Some("solution") => solution(&course, number()?, flags.contains(&"--force"), style),
         Some(other) => Err(format!(
-            "unknown command {other:?}; see `cargo run -p course -- help`"
+            "unknown command {other:?}; see `cargo course help`"
         )),
     }
 }
@@ -146,9 +144,7 @@ fn list(course: &Course, style: &Style) -> Result<ExitCode, String> {
         };
         println!("  {n:02}  {:<34} {status}", course.title(n));
     }
-    println!(
-        "{passed} of {total} passed. Next: `cargo run -p course -- start NN`, then `check NN`."
-    );
+    println!("{passed} of {total} passed. Next: `cargo course start NN`, then `check NN`.");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -167,7 +163,7 @@ fn start(course: &Course, n: u8, overwrite: bool) -> Result<ExitCode, String> {
         "\nRun it:    cd {shown} && cargo run     (http://127.0.0.1:{})",
         port(n)
     );
-    println!("Check it:  cargo run -p course -- check {n:02}");
+    println!("Check it:  cargo course check {n:02}");
     Ok(ExitCode::SUCCESS)
 }
 
@@ -180,7 +176,7 @@ fn check(course: &Course, n: u8, style: &Style) -> Result<ExitCode, String> {
     let dir = course.exercise_dir(n);
     if !dir.is_dir() {
         return Err(format!(
-            "exercise {n:02} is not started; `cargo run -p course -- start {n:02}` starts it"
+            "exercise {n:02} is not started; `cargo course start {n:02}` starts it"
         ));
     }
     println!("Building {} …", shown(course, &dir));
@@ -263,9 +259,7 @@ fn check(course: &Course, n: u8, style: &Style) -> Result<ExitCode, String> {
     match first_failure {
         None if passed == outcomes.len() => {
             println!("\n{}", style.green(&summary));
-            println!(
-                "Exercise {n:02} passes. `cargo run -p course -- solution {n:02}` shows the reference."
-            );
+            println!("Exercise {n:02} passes. `cargo course solution {n:02}` shows the reference.");
             Ok(ExitCode::SUCCESS)
         }
         None => {
@@ -278,7 +272,7 @@ fn check(course: &Course, n: u8, style: &Style) -> Result<ExitCode, String> {
             println!("  expected: {}", indent(&failure.expected));
             println!("  got:      {}", indent(&failure.got));
             println!("  hint:     {}", check.hint);
-            println!("More help: `cargo run -p course -- hint {n:02}`.");
+            println!("More help: `cargo course hint {n:02}`.");
             Ok(ExitCode::FAILURE)
         }
     }
@@ -323,7 +317,7 @@ fn solution(course: &Course, n: u8, force: bool, style: &Style) -> Result<ExitCo
     available(n)?;
     if !force && !course.state().get(n).passed() {
         return Err(format!(
-            "the solution is shown once `cargo run -p course -- check {n:02}` passes; \
+            "the solution is shown once `cargo course check {n:02}` passes; \
              `solution {n:02} --force` shows it now"
         ));
     }

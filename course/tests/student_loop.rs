@@ -38,7 +38,7 @@ fn copy_of_the_workspace(label: &str) -> PathBuf {
     copy_root
 }
 
-/// `cargo run -p course -- <args>` in `root`: the same binary, with the real target directory so
+/// What `cargo course <args>` runs, in `root`: the same binary, with the real target directory so
 /// that the exercise builds against the dependencies already compiled there.
 fn course(root: &Path, args: &[&str]) -> Output {
     course_with_path(root, args, None)
@@ -135,10 +135,7 @@ fn start_check_fail_copy_the_reference_check_pass() {
     let started = assert_ok(&course(&root, &["start", "01"]));
     assert!(started.contains("exercises/lesson-01/"), "{started}");
     let readme = fs::read_to_string(exercise.join("README.md")).expect("the task's README");
-    assert!(
-        readme.contains("cargo run -p course -- check 01"),
-        "{readme}"
-    );
+    assert!(readme.contains("cargo course check 01"), "{readme}");
     let again = course(&root, &["start", "01"]);
     assert_eq!(again.status.code(), Some(2), "{}", text(&again));
     assert!(text(&again).contains("already started"), "{}", text(&again));
