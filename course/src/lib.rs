@@ -96,24 +96,36 @@ pub fn installed(program: &str) -> bool {
         .is_ok()
 }
 
-/// The hints folded into a task (`<details><summary>…</summary> text </details>`), in order.
-pub fn hints(task: &str) -> Vec<String> {
-    let mut hints = Vec::new();
-    let mut rest = task;
-    while let Some(start) = rest.find("<details>") {
-        let block = &rest[start..];
-        let Some(end) = block.find("</details>") else {
-            break;
-        };
-        let inner = &block["<details>".len()..end];
-        let text = match inner.find("</summary>") {
-            Some(summary_end) => &inner[summary_end + "</summary>".len()..],
-            None => inner,
-        };
-        hints.push(text.trim().to_owned());
-        rest = &block[end..];
+/// The hints of exercise `n` (`course/hints/NN.md`), which only `hint NN` shows.
+pub fn hint_file(n: u8) -> Option<&'static str> {
+    match n {
+        1 => Some(include_str!("../hints/01.md")),
+        2 => Some(include_str!("../hints/02.md")),
+        3 => Some(include_str!("../hints/03.md")),
+        4 => Some(include_str!("../hints/04.md")),
+        5 => Some(include_str!("../hints/05.md")),
+        6 => Some(include_str!("../hints/06.md")),
+        7 => Some(include_str!("../hints/07.md")),
+        _ => None,
     }
-    hints
+}
+
+/// The hints of a hints file, in order: each a section that starts with a line `## Hint K`, up to
+/// the next such line; what comes before the first is the file's own heading.
+pub fn hints(file: &str) -> Vec<String> {
+    let mut hints: Vec<String> = Vec::new();
+    let mut current: Option<String> = None;
+    for line in file.lines() {
+        if line.starts_with("## Hint ") {
+            hints.extend(current.take());
+            current = Some(String::new());
+        } else if let Some(text) = &mut current {
+            text.push_str(line);
+            text.push('\n');
+        }
+    }
+    hints.extend(current);
+    hints.iter().map(|hint| hint.trim().to_owned()).collect()
 }
 
 /// The package name of a started exercise.
@@ -647,22 +659,37 @@ mod tests {
     use super::*;
 
     #[test]
-    fn hints_are_the_folded_blocks_in_order() {
-        let task = "Task.\n<details>\n<summary>Hint 1</summary>\n\nFirst.\n</details>\n\
-                    <details><summary>Hint 2</summary>Second.</details>\n";
-        assert_eq!(hints(task), ["First.", "Second."]);
+    fn hints_are_the_sections_in_order() {
+        let file =
+            "# Hints for exercise 09\n\nRun `hint 09`.\n\n## Hint 1\n\nFirst,\nin two lines.\n\n\
+                    ## Hint 2\nSecond.\n";
+        assert_eq!(hints(file), ["First,\nin two lines.", "Second."]);
+        assert!(hints("# No hints\n").is_empty());
     }
 
     #[test]
-    fn every_available_task_has_hints() {
+    fn every_available_task_points_at_its_hints_and_holds_none() {
         for n in EXERCISES {
-            if let Some(task) = task(n) {
-                assert!(hints(task).len() >= 2, "exercise {n:02}");
-                assert!(
-                    task.contains(&format!("cargo course check {n:02}")),
-                    "{n:02}"
-                );
-            }
+            let Some(task) = task(n) else { continue };
+            let file = hint_file(n).unwrap_or_else(|| panic!("exercise {n:02} has no hints file"));
+            assert!(hints(file).len() >= 2, "exercise {n:02}");
+            let headings: Vec<&str> = file.lines().filter(|l| l.starts_with("## ")).collect();
+            let numbered: Vec<String> = (1..=headings.len())
+                .map(|k| format!("## Hint {k}"))
+                .collect();
+            assert_eq!(headings, numbered, "course/hints/{n:02}.md");
+            assert!(
+                task.contains(&format!("cargo course hint {n:02}")),
+                "{n:02}"
+            );
+            assert!(
+                task.contains(&format!("cargo course check {n:02}")),
+                "{n:02}"
+            );
+            assert!(
+                !task.contains("<details>"),
+                "course/tasks/{n:02}.md holds a hint in clear"
+            );
         }
     }
 

@@ -5,7 +5,7 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::process::ExitCode;
 
-use course::{checks, hints, package, port, task, Course, EXERCISES};
+use course::{checks, hint_file, hints, package, port, task, Course, EXERCISES};
 use specs::{Outcome, Program, Settings, Verdict};
 
 const HELP: &str = "\
@@ -291,7 +291,7 @@ fn shown(course: &Course, path: &Path) -> String {
 
 fn hint(course: &Course, n: u8) -> Result<ExitCode, String> {
     available(n)?;
-    let all = hints(task(n).unwrap_or_default());
+    let all = hints(hint_file(n).unwrap_or_default());
     let mut state = course.state();
     let entry = state.entry(n);
     let index = entry.hints_shown.min(all.len().saturating_sub(1));
