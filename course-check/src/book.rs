@@ -184,6 +184,139 @@ fn prose_lines(markdown: &str) -> Vec<(usize, &str)> {
     prose
 }
 
+/// The summary of the fold around the reference code in lesson `number`'s chapter.
+pub fn reference_summary(number: u16) -> String {
+    format!(
+        "<details><summary>The reference code: open once <code>cargo course check {number:02}</code> \
+         passes</summary>"
+    )
+}
+
+/// Whether an include of `path` shows the code a student writes for lesson `dir`: its `src/`
+/// (but not the tests in `src/tests.rs` or `src/tests/`) or its `templates/`.
+pub fn is_lesson_code(path: &str, dir: &str) -> bool {
+    let Some((_, rest)) = path.split_once(&format!("{dir}/")) else {
+        return false;
+    };
+    match rest.split_once('/') {
+        Some(("templates", _)) => true,
+        Some(("src", file)) => file != "tests.rs" && !file.starts_with("tests/"),
+        _ => false,
+    }
+}
+
+/// Problems with the order of lesson `number`'s chapter (the lesson's code in directory `dir`):
+/// the task before the answer. The sections "The Flask step", "Exercise", "The Rocket code", "What
+/// changed since lesson NN-1", "Pitfalls" and "Try it" come in that order (the second of them
+/// optional, "The Rocket code" too), the notes for instructors after "Try it"; every include of the
+/// lesson's code comes after "Exercise" and sits inside a `<details>` with
+/// [`reference_summary`], whose Markdown has a blank line before and after it (without them
+/// mdBook shows it as text).
+pub fn order_problems(markdown: &str, dir: &str, number: u16) -> Vec<String> {
+    let mut problems = Vec::new();
+    let changed = format!("What changed since lesson {:02}", number.saturating_sub(1));
+    let order: [(&str, bool); 6] = [
+        ("The Flask step", true),
+        ("Exercise", true),
+        ("The Rocket code", false),
+        (changed.as_str(), false),
+        ("Pitfalls", true),
+        ("Try it", true),
+    ];
+    let headings: Vec<(usize, &str)> = prose_lines(markdown)
+        .into_iter()
+        .filter_map(|(line, text)| Some((line, text.strip_prefix("## ")?.trim())))
+        .collect();
+    let line_of = |title: &str| {
+        headings
+            .iter()
+            .find(|(_, heading)| *heading == title)
+            .map(|(line, _)| *line)
+    };
+    let mut previous: Option<(&str, usize)> = None;
+    for (title, required) in order {
+        match (line_of(title), previous) {
+            (None, _) if required => problems.push(format!("no section \"## {title}\"")),
+            (None, _) => {}
+            (Some(line), Some((before, at))) if line < at => problems.push(format!(
+                "line {line}: \"## {title}\" comes before \"## {before}\" (line {at})"
+            )),
+            (Some(line), _) => previous = Some((title, line)),
+        }
+    }
+    let notes = format!("{{{{#include instructors/lesson-{number:02}.md}}}}");
+    let notes_line = markdown
+        .lines()
+        .position(|line| line.trim() == notes)
+        .map(|index| index + 1);
+    match (notes_line, line_of("Try it")) {
+        (Some(notes_at), Some(try_at)) if notes_at < try_at => problems.push(format!(
+            "line {notes_at}: the notes for instructors come before \"## Try it\" (line {try_at})"
+        )),
+        _ => {}
+    }
+    let exercise = line_of("Exercise");
+    let summary = reference_summary(number);
+    let lines: Vec<&str> = markdown.lines().collect();
+    let blank = |index: Option<usize>| {
+        index
+            .and_then(|i| lines.get(i))
+            .is_some_and(|l| l.trim().is_empty())
+    };
+    // The `<details>` blocks open around each line, as (1-based line, whether it is the fold of
+    // the reference code).
+    let mut open: Vec<(usize, bool)> = Vec::new();
+    let mut fence: Option<String> = None;
+    for (index, line) in lines.iter().enumerate() {
+        let number = index + 1;
+        let trimmed = line.trim();
+        let ticks: String = trimmed.chars().take_while(|&c| c == '`').collect();
+        match &fence {
+            Some(marker) if ticks.len() >= marker.len() && trimmed == ticks => fence = None,
+            Some(_) => {}
+            None if ticks.len() >= 3 => fence = Some(ticks),
+            None if trimmed.starts_with("<details>") => {
+                let reference = trimmed == summary;
+                if reference && !blank(Some(index + 1)) {
+                    problems.push(format!(
+                        "line {number}: no blank line after the fold's summary, so mdBook shows \
+                         the Markdown in it as text"
+                    ));
+                }
+                open.push((number, reference));
+            }
+            None if trimmed == "</details>" => {
+                let closes_reference = open.pop().is_some_and(|(_, reference)| reference);
+                if closes_reference && !blank(index.checked_sub(1)) {
+                    problems.push(format!(
+                        "line {number}: no blank line before </details>, so mdBook shows the \
+                         Markdown before it as text"
+                    ));
+                }
+            }
+            None => {}
+        }
+        for include in includes(line) {
+            if !is_lesson_code(&include.path, dir) {
+                continue;
+            }
+            if exercise.is_none_or(|at| number < at) {
+                problems.push(format!(
+                    "line {number}: the lesson's code ({}) comes before \"## Exercise\"",
+                    include.path
+                ));
+            }
+            if !open.last().is_some_and(|(_, reference)| *reference) {
+                problems.push(format!(
+                    "line {number}: the lesson's code ({}) is not folded in {summary} … </details>",
+                    include.path
+                ));
+            }
+        }
+    }
+    problems
+}
+
 /// The chapter files `SUMMARY.md` links to, relative to `docs/src/`, in order.
 pub fn summary_chapters(summary: &str) -> Vec<String> {
     let mut chapters = Vec::new();
@@ -307,6 +440,138 @@ mod tests {
                 "flasks-session-is-signed-not-encrypted"
             ]
         );
+    }
+
+    /// A chapter of lesson 09 (code in `lesson-09-x/`) in the order of the book, with `rocket`
+    /// as the body of "The Rocket code".
+    fn chapter(rocket: &str) -> String {
+        format!(
+            "# Lesson 09 · X\n\n## The Flask step\n\n## What the browser receives\n\n\
+             ```rust\n{{{{#include ../../lesson-09-x/src/tests.rs:t}}}}\n```\n\n\
+             ## Exercise\n\n{{{{#include ../../course/tasks/09.md}}}}\n\n\
+             ## The Rocket code\n\n{rocket}\n\n## What changed since lesson 08\n\n\
+             ## Pitfalls\n\n## Try it\n\n{{{{#include instructors/lesson-09.md}}}}\n"
+        )
+    }
+
+    fn folded(inside: &str) -> String {
+        format!("{}\n\n{inside}\n\n</details>", reference_summary(9))
+    }
+
+    const CODE: &str = "```rust\n{{#include ../../lesson-09-x/src/main.rs:login}}\n```";
+
+    #[test]
+    fn a_chapter_with_the_task_first_and_the_code_folded_is_in_order() {
+        let good = chapter(&folded(&format!("Prose.\n\n{CODE}")));
+        assert_eq!(
+            order_problems(&good, "lesson-09-x", 9),
+            Vec::<String>::new()
+        );
+        let template = "```html\n{{#include ../../lesson-09-x/templates/base.html.tera:nav}}\n```";
+        let good = chapter(&folded(template));
+        assert_eq!(
+            order_problems(&good, "lesson-09-x", 9),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn code_shown_unfolded_or_before_the_exercise_is_found() {
+        let unfolded = order_problems(&chapter(CODE), "lesson-09-x", 9);
+        assert_eq!(unfolded.len(), 1, "{unfolded:?}");
+        assert!(unfolded[0].contains("is not folded"), "{unfolded:?}");
+
+        let early = chapter(&folded("Prose."))
+            .replace("## Exercise", &format!("{}\n\n## Exercise", folded(CODE)));
+        let problems = order_problems(&early, "lesson-09-x", 9);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].contains("comes before \"## Exercise\""),
+            "{problems:?}"
+        );
+
+        let other_fold = chapter(&format!(
+            "<details><summary>Code</summary>\n\n{CODE}\n\n</details>"
+        ));
+        let problems = order_problems(&other_fold, "lesson-09-x", 9);
+        assert!(problems[0].contains("is not folded"), "{problems:?}");
+    }
+
+    #[test]
+    fn a_fold_without_blank_lines_around_its_markdown_is_found() {
+        let tight = chapter(&format!("{}\n{CODE}\n</details>", reference_summary(9)));
+        let problems = order_problems(&tight, "lesson-09-x", 9);
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].contains("no blank line after"), "{problems:?}");
+        assert!(problems[1].contains("no blank line before"), "{problems:?}");
+    }
+
+    #[test]
+    fn sections_out_of_order_are_found() {
+        let good = chapter(&folded(CODE));
+        let swapped = good
+            .replace("## Pitfalls", "## PLACEHOLDER")
+            .replace("## Try it", "## Pitfalls")
+            .replace("## PLACEHOLDER", "## Try it");
+        let problems = order_problems(&swapped, "lesson-09-x", 9);
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("\"## Try it\" comes before \"## Pitfalls\"")),
+            "{problems:?}"
+        );
+        let notes_early = good
+            .replace("{{#include instructors/lesson-09.md}}\n", "")
+            .replace(
+                "## Try it",
+                "{{#include instructors/lesson-09.md}}\n\n## Try it",
+            );
+        let problems = order_problems(&notes_early, "lesson-09-x", 9);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].contains("instructors come before"),
+            "{problems:?}"
+        );
+        let no_exercise = good.replace("## Exercise", "## Task");
+        let problems = order_problems(&no_exercise, "lesson-09-x", 9);
+        assert!(
+            problems.iter().any(|p| p == "no section \"## Exercise\""),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn only_the_code_a_student_writes_is_the_lessons_code() {
+        let dir = "lesson-07-production";
+        assert!(is_lesson_code(
+            "../../lesson-07-production/src/main.rs",
+            dir
+        ));
+        assert!(is_lesson_code(
+            "../../lesson-07-production/src/store.rs",
+            dir
+        ));
+        assert!(is_lesson_code(
+            "../../lesson-07-production/templates/base.html.tera",
+            dir
+        ));
+        assert!(!is_lesson_code(
+            "../../lesson-07-production/src/tests.rs",
+            dir
+        ));
+        assert!(!is_lesson_code(
+            "../../lesson-07-production/src/tests/with_redis.rs",
+            dir
+        ));
+        assert!(!is_lesson_code(
+            "../../lesson-07-production/tests/process.rs",
+            dir
+        ));
+        assert!(!is_lesson_code(
+            "../../lesson-06-server-side/src/main.rs",
+            dir
+        ));
+        assert!(!is_lesson_code("../../lesson-support/src/lib.rs", dir));
     }
 
     #[test]

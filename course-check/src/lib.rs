@@ -6,7 +6,8 @@
 //!   of `docs/src/instructors.md` add up and use each lesson's minutes.
 //! - `tests/book.rs`: every lesson has a chapter listed in `docs/src/SUMMARY.md`, every
 //!   `{{#include …}}` in the book names an existing file and anchor, Rust code in the book is only
-//!   included, and every transcript is shown by a chapter.
+//!   included, every transcript is shown by a chapter, and every lesson chapter puts its exercise
+//!   before the lesson's code, which it shows folded.
 //! - `tests/transcripts.rs` (needs the real `curl`, so `#[ignore]`d): every curl transcript under
 //!   `docs/src/transcripts/lesson-0N/` is what the lesson's real binary answers now.
 //!   `UPDATE_TRANSCRIPTS=1` rewrites them.

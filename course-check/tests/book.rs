@@ -4,7 +4,8 @@
 //! (its build still succeeds), so these checks are what catch them.
 
 use course_check::book::{
-    has_anchor, heading_ids, includes, links, pasted_code, resolve, summary_chapters,
+    has_anchor, heading_ids, includes, links, order_problems, pasted_code, resolve,
+    summary_chapters,
 };
 use course_check::{assert_none, files_under, lessons, read, relative, workspace_root};
 use std::path::PathBuf;
@@ -41,6 +42,25 @@ fn every_lesson_has_a_chapter_listed_in_the_summary() {
     assert_none(
         problems,
         "lessons without a chapter",
+        "docs/CONTRIBUTING.md",
+    );
+}
+
+#[test]
+fn every_lesson_chapter_puts_its_task_before_the_folded_reference_code() {
+    let mut problems = Vec::new();
+    for lesson in lessons(&workspace_root()) {
+        let chapter = docs_src().join(lesson.chapter());
+        let Ok(markdown) = std::fs::read_to_string(&chapter) else {
+            continue; // every_lesson_has_a_chapter_listed_in_the_summary says so
+        };
+        for problem in order_problems(&markdown, &lesson.dir, lesson.number) {
+            problems.push(format!("{}: {problem}", relative(&chapter)));
+        }
+    }
+    assert_none(
+        problems,
+        "lesson chapters that show the answer before the task",
         "docs/CONTRIBUTING.md",
     );
 }
