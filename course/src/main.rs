@@ -249,33 +249,42 @@ fn check(course: &Course, n: u8, style: &Style) -> Result<ExitCode, String> {
         println!("\n{}", style.red(&note));
     }
     let summary = format!("{passed} of {} checks passed", outcomes.len());
-    let first_failure = outcomes.iter().find_map(|o| match &o.result {
-        Verdict::Failed(failure) => Some((o.check, failure)),
-        _ => None,
-    });
+    let failures: Vec<(&specs::Check, &specs::Failure)> = outcomes
+        .iter()
+        .filter_map(|o| match &o.result {
+            Verdict::Failed(failure) => Some((o.check, failure)),
+            _ => None,
+        })
+        .collect();
     let mut state = course.state();
     state.entry(n).last_check = Some((passed, outcomes.len()));
     course.save_state(&state)?;
-    match first_failure {
-        None if passed == outcomes.len() => {
-            println!("\n{}", style.green(&summary));
-            println!("Exercise {n:02} passes. `cargo course solution {n:02}` shows the reference.");
-            Ok(ExitCode::SUCCESS)
-        }
-        None => {
-            println!("\n{}", style.red(&summary));
-            Ok(ExitCode::FAILURE)
-        }
-        Some((check, failure)) => {
-            println!("\n{}", style.red(&summary));
-            println!("\nFirst failure: {}", style.bold(check.name));
-            println!("  expected: {}", indent(&failure.expected));
-            println!("  got:      {}", indent(&failure.got));
-            println!("  hint:     {}", check.hint);
-            println!("More help: `cargo course hint {n:02}`.");
-            Ok(ExitCode::FAILURE)
+    if !failures.is_empty() {
+        println!("\nWhat the failed checks found:");
+        for (check, failure) in &failures {
+            print_failure(check, failure, style);
         }
     }
+    if passed == outcomes.len() {
+        println!("\n{}", style.green(&summary));
+        println!("Exercise {n:02} passes. `cargo course solution {n:02}` shows the reference.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("\n{}", style.red(&summary));
+    if !failures.is_empty() {
+        println!("More help: `cargo course hint {n:02}`.");
+    }
+    Ok(ExitCode::FAILURE)
+}
+
+/// A failed check with everything its failure holds. The pattern names every field of
+/// `specs::Failure`, so that a field added there stops this from compiling until it is printed.
+fn print_failure(check: &specs::Check, failure: &specs::Failure, style: &Style) {
+    let specs::Failure { expected, got } = failure;
+    println!("\n{} {}", style.red("✗"), style.bold(check.name));
+    println!("  expected: {}", indent(expected));
+    println!("  got:      {}", indent(got));
+    println!("  hint:     {}", check.hint);
 }
 
 fn indent(text: &str) -> String {

@@ -146,11 +146,24 @@ fn start_check_fail_copy_the_reference_check_pass() {
         failed.contains(&format!("of {total} checks passed")),
         "{failed}"
     );
-    assert!(
-        failed.contains("First failure:") && failed.contains("expected:"),
-        "{failed}"
-    );
-    assert!(failed.contains("hint:     Chapter 1"), "{failed}");
+    // Every failed check with its details, not only the first.
+    let (_, details) = failed
+        .split_once("What the failed checks found:\n")
+        .unwrap_or_else(|| panic!("no details of the failures:\n{failed}"));
+    let failed_checks: Vec<&str> = failed
+        .lines()
+        .filter_map(|l| l.strip_prefix("  ✗ FAILED  "))
+        // The line may end with "  (this lesson's point)".
+        .filter_map(|rest| rest.split("  (").next())
+        .collect();
+    assert!(failed_checks.len() > 1, "{failed}");
+    for name in failed_checks {
+        let at = details
+            .find(&format!("✗ {name}\n  expected: "))
+            .unwrap_or_else(|| panic!("no details for {name:?}:\n{failed}"));
+        assert!(details[at..].contains("\n  got:      "), "{failed}");
+    }
+    assert!(details.contains("hint:     Chapter 1"), "{failed}");
     let refused = course(&root, &["solution", "01"]);
     assert_eq!(refused.status.code(), Some(2), "{}", text(&refused));
     assert!(text(&refused).contains("--force"), "{}", text(&refused));
