@@ -23,8 +23,7 @@ Commands:
                    passed, or with --force
   help             this text
 
-Work in exercises/lesson-NN/ (`cargo run` there serves it on http://127.0.0.1:81NN);
-`cargo course …` works there too, and anywhere in the workspace.
+Work in exercises/lesson-NN/ (`cargo run` there serves it on http://127.0.0.1:81NN).
 Colours are used on a terminal unless NO_COLOR is set.
 ";
 
