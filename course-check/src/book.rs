@@ -192,6 +192,25 @@ pub fn reference_summary(number: u16) -> String {
     )
 }
 
+/// A `<details>` block of a chapter: a fold of the reference code, or another (the instructors'
+/// notes, a long transcript).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fold {
+    Reference,
+    Other,
+}
+
+/// Whether `line` opens a fold of lesson `number`'s reference code: a `<details>` whose summary,
+/// on the same line, says to open it once `cargo course check NN` passes ([`reference_summary`],
+/// or another name for what it folds, such as "The changes: open once …").
+pub fn is_reference_fold(line: &str, number: u16) -> bool {
+    let line = line.trim();
+    line.starts_with("<details><summary>")
+        && line.ends_with(&format!(
+            "open once <code>cargo course check {number:02}</code> passes</summary>"
+        ))
+}
+
 /// Whether an include of `path` shows the code a student writes for lesson `dir`: its `src/`
 /// (but not the tests in `src/tests.rs` or `src/tests/`) or its `templates/`.
 pub fn is_lesson_code(path: &str, dir: &str) -> bool {
@@ -209,8 +228,8 @@ pub fn is_lesson_code(path: &str, dir: &str) -> bool {
 /// the task before the answer. The sections "The Flask step", "Exercise", "The Rocket code", "What
 /// changed since lesson NN-1", "Pitfalls" and "Try it" come in that order (the second of them
 /// optional, "The Rocket code" too), the notes for instructors after "Try it"; every include of the
-/// lesson's code comes after "Exercise" and sits inside a `<details>` with
-/// [`reference_summary`], whose Markdown has a blank line before and after it (without them
+/// lesson's code comes after "Exercise" and sits inside a fold of the reference code
+/// ([`is_reference_fold`]), whose Markdown has a blank line before and after it (without them
 /// mdBook shows it as text).
 pub fn order_problems(markdown: &str, dir: &str, number: u16) -> Vec<String> {
     let mut problems = Vec::new();
@@ -256,19 +275,17 @@ pub fn order_problems(markdown: &str, dir: &str, number: u16) -> Vec<String> {
         _ => {}
     }
     let exercise = line_of("Exercise");
-    let summary = reference_summary(number);
     let lines: Vec<&str> = markdown.lines().collect();
     let blank = |index: Option<usize>| {
         index
             .and_then(|i| lines.get(i))
             .is_some_and(|l| l.trim().is_empty())
     };
-    // The `<details>` blocks open around each line, as (1-based line, whether it is the fold of
-    // the reference code).
-    let mut open: Vec<(usize, bool)> = Vec::new();
+    // The `<details>` blocks open around each line, innermost last.
+    let mut open: Vec<Fold> = Vec::new();
     let mut fence: Option<String> = None;
     for (index, line) in lines.iter().enumerate() {
-        let number = index + 1;
+        let line_number = index + 1;
         let trimmed = line.trim();
         let ticks: String = trimmed.chars().take_while(|&c| c == '`').collect();
         match &fence {
@@ -276,20 +293,24 @@ pub fn order_problems(markdown: &str, dir: &str, number: u16) -> Vec<String> {
             Some(_) => {}
             None if ticks.len() >= 3 => fence = Some(ticks),
             None if trimmed.starts_with("<details>") => {
-                let reference = trimmed == summary;
-                if reference && !blank(Some(index + 1)) {
+                let fold = if is_reference_fold(trimmed, number) {
+                    Fold::Reference
+                } else {
+                    Fold::Other
+                };
+                if fold == Fold::Reference && !blank(Some(index + 1)) {
                     problems.push(format!(
-                        "line {number}: no blank line after the fold's summary, so mdBook shows \
-                         the Markdown in it as text"
+                        "line {line_number}: no blank line after the fold's summary, so mdBook \
+                         shows the Markdown in it as text"
                     ));
                 }
-                open.push((number, reference));
+                open.push(fold);
             }
             None if trimmed == "</details>" => {
-                let closes_reference = open.pop().is_some_and(|(_, reference)| reference);
-                if closes_reference && !blank(index.checked_sub(1)) {
+                let closed = open.pop();
+                if closed == Some(Fold::Reference) && !blank(index.checked_sub(1)) {
                     problems.push(format!(
-                        "line {number}: no blank line before </details>, so mdBook shows the \
+                        "line {line_number}: no blank line before </details>, so mdBook shows the \
                          Markdown before it as text"
                     ));
                 }
@@ -300,16 +321,17 @@ pub fn order_problems(markdown: &str, dir: &str, number: u16) -> Vec<String> {
             if !is_lesson_code(&include.path, dir) {
                 continue;
             }
-            if exercise.is_none_or(|at| number < at) {
+            if exercise.is_none_or(|at| line_number < at) {
                 problems.push(format!(
-                    "line {number}: the lesson's code ({}) comes before \"## Exercise\"",
+                    "line {line_number}: the lesson's code ({}) comes before \"## Exercise\"",
                     include.path
                 ));
             }
-            if !open.last().is_some_and(|(_, reference)| *reference) {
+            if open.last() != Some(&Fold::Reference) {
                 problems.push(format!(
-                    "line {number}: the lesson's code ({}) is not folded in {summary} … </details>",
-                    include.path
+                    "line {line_number}: the lesson's code ({}) is not folded in {} … </details>",
+                    include.path,
+                    reference_summary(number)
                 ));
             }
         }
@@ -489,6 +511,18 @@ mod tests {
             problems[0].contains("comes before \"## Exercise\""),
             "{problems:?}"
         );
+
+        let named = chapter(&format!(
+            "<details><summary>The changes: open once <code>cargo course check 09</code> \
+             passes</summary>\n\n{CODE}\n\n</details>"
+        ));
+        assert_eq!(
+            order_problems(&named, "lesson-09-x", 9),
+            Vec::<String>::new()
+        );
+        let other_lesson = chapter(&folded(CODE)).replace("check 09", "check 08");
+        let problems = order_problems(&other_lesson, "lesson-09-x", 9);
+        assert!(problems[0].contains("is not folded"), "{problems:?}");
 
         let other_fold = chapter(&format!(
             "<details><summary>Code</summary>\n\n{CODE}\n\n</details>"
