@@ -210,7 +210,7 @@ mod tests {
         let panel = html.panel().expect("the panel");
         assert_eq!(
             html.text(html.body(), &[panel]),
-            "Hello, <b>Tim</b>Zoë & Ann"
+            "Hello, <b>Tim</b> Zoë & Ann"
         );
         assert!(html.find(("b", &[]), None).is_none());
         assert_eq!(html.text(Some(panel), &[]), "Tim");

@@ -295,7 +295,8 @@ fn the_panel_shows_ciphertext_and_its_meaning(program: &dyn Program) -> Result<(
     let cookie = cookie_header(&[], &response)?;
     let page = app.get("/", &[&cookie]);
     let row = panel_row(&page, "user")?;
-    if row.value.starts_with(&start) && row.meaning.contains("Timothy") {
+    let ciphertext = row.value.starts_with(&start) && !row.value.contains("Timothy");
+    if ciphertext && row.meaning.contains("Timothy") {
         Ok(())
     } else {
         Err(in_the_panel(

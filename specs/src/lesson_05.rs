@@ -184,6 +184,12 @@ fn the_login_form_asks_for_names(program: &dyn Program) -> Result<(), Failure> {
 
 fn an_empty_profile_shows_nothing(program: &dyn Program) -> Result<(), Failure> {
     let app = start(program)?;
+    // The profile, where the names go when they are typed.
+    let named = logged_in_with(&app, "nm=Tim&firstName=Timothy&lastName=Lee")?;
+    let page = app.get("/user", &[&named]);
+    for label in LABELS {
+        assert_shows(&page, label, &[])?;
+    }
     let cookie = logged_in_with(&app, "nm=Tim&firstName=&lastName=")?;
     let page = app.get("/user", &[&cookie]);
     assert_greets(&page, "Tim")?;
