@@ -108,7 +108,7 @@ pub(crate) const UNGUESSABLE: &str =
     "session ids cannot be guessed: 128 bits or more, different at every login and after a restart, no counting and no clock";
 
 /// What the panel may say of an id the store does not hold (listed in course/tasks/06.md).
-const SAYS_NOT_HELD: &[&str] = &[
+pub(crate) const SAYS_NOT_HELD: &[&str] = &[
     "does not hold",
     "not in the store",
     "no such session",

@@ -583,6 +583,33 @@ mod tests {
     }
 
     #[test]
+    fn every_sentence_a_panel_check_accepts_is_listed_in_the_task() {
+        let lists: [(u8, &[&str]); 8] = [
+            (1, lesson_01::SAYS_NO_COOKIE),
+            (2, lesson_02::SAYS_UNREADABLE),
+            (3, lesson_03::SAYS_PLAIN),
+            (3, lesson_02::SAYS_UNREADABLE),
+            (4, lesson_04::SAYS_TIME_UP),
+            (4, lesson_02::SAYS_UNREADABLE),
+            (6, lesson_06::SAYS_NOT_HELD),
+            (6, lesson_04::SAYS_TIME_UP),
+        ];
+        for (lesson, sentences) in lists {
+            let path = workspace_root(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("course/tasks/{lesson:02}.md"));
+            let task = std::fs::read_to_string(&path).expect("the task");
+            let task = html::squeeze(&task);
+            assert!(task.contains("### What the panel must say"), "{path:?}");
+            for sentence in sentences {
+                assert!(
+                    task.contains(&format!("\"{sentence}\"")),
+                    "{path:?} does not list {sentence:?} under “What the panel must say”"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn a_url_is_parsed_and_refuses_settings() {
         let url = Url::parse("http://127.0.0.1:8002/").expect("a URL");
         assert_eq!(url.addr, SocketAddr::from(([127, 0, 0, 1], 8002)));

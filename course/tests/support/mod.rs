@@ -121,10 +121,10 @@ pub(crate) fn build_wrong<'w>(n: u8, wrongs: &[&'w Wrong]) -> Vec<Built<'w>> {
         profiles = workspace.to_owned();
         std::fs::write(&path, own).expect("write the member's Cargo.toml");
         members.push(format!("\"{}/lesson-{n:02}\"", wrong.label));
-        let binary = course.target_dir.join("debug").join(format!(
-            "{package}{}",
-            std::env::consts::EXE_SUFFIX
-        ));
+        let binary = course
+            .target_dir
+            .join("debug")
+            .join(format!("{package}{}", std::env::consts::EXE_SUFFIX));
         built.push(Built { wrong, binary, dir });
     }
     let root = format!(
