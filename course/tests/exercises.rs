@@ -6,7 +6,7 @@ mod support;
 
 use specs::lesson_07::NEEDS_REDIS;
 use specs::{Binary, Check};
-use support::{build_wrong, require_redis_server, scratch, start_and_build, Wrong, WRONG};
+use support::{build_wrong, require_redis_server, scratch, start_and_build, Wrong, RIGHT, WRONG};
 
 fn checks(n: u8) -> Vec<specs::Check> {
     course::checks(n).unwrap_or_else(|| panic!("exercise {n:02} has no spec or no task"))
@@ -97,6 +97,37 @@ fn wrong_solutions_fail_among(n: u8, wrongs: &[&Wrong]) {
         missed.is_empty(),
         "exercise {n:02}: wrong solutions the checker lets pass:\n{}",
         missed.join("\n")
+    );
+}
+
+/// Every right answer in `support::RIGHT` written otherwise than the reference passes every check
+/// of its exercise (those on Redis aside).
+#[test]
+fn right_answers_written_differently_pass() {
+    let mut refused = Vec::new();
+    for n in 1..=7 {
+        let rights: Vec<&Wrong> = RIGHT.iter().filter(|r| r.exercise == n).collect();
+        if rights.is_empty() {
+            continue;
+        }
+        let all = redis_or_not(&checks(n), false);
+        for built in build_wrong(n, &rights) {
+            let program = Binary::new(&built.binary, &built.dir);
+            let outcomes = specs::run(&all, &program);
+            if !outcomes.iter().all(specs::Outcome::passed) {
+                refused.push(format!(
+                    "exercise {n:02}, \"{}\" ({}):\n{}",
+                    built.wrong.label,
+                    built.wrong.what,
+                    specs::report(&outcomes, &program)
+                ));
+            }
+        }
+    }
+    assert!(
+        refused.is_empty(),
+        "right answers the checker refuses:\n{}",
+        refused.join("\n")
     );
 }
 

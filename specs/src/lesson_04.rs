@@ -143,7 +143,7 @@ pub(crate) const CHECKS: &[Check] = &[
         logging_out_deletes_the_session,
     )
     .the_point(),
-    Check::new(FOREIGN_SESSION, LIFETIMES, foreign_sessions_are_not_let_in_04).restarting(),
+    Check::new(FOREIGN_SESSION, PITFALLS, foreign_sessions_are_not_let_in_04).restarting(),
 ];
 
 /// Earlier checks about the cookies `user` and `colour`, which lesson 04 folds into `session`,

@@ -96,7 +96,7 @@ pub(crate) struct Built<'w> {
     pub(crate) dir: PathBuf,
 }
 
-/// Builds each of `wrongs` (all of exercise `n`): the reference with the patch applied, each a
+/// Builds each of `wrongs` (all of exercise `n`, wrong or right): the reference with the patch applied, each a
 /// package of its own, all members of one workspace, so that one `cargo build` compiles them side
 /// by side instead of one after the other.
 pub(crate) fn build_wrong<'w>(n: u8, wrongs: &[&'w Wrong]) -> Vec<Built<'w>> {
@@ -482,6 +482,15 @@ pub(crate) const WRONG: &[Wrong] = &[
     },
     Wrong {
         exercise: 6,
+        label: "fixed-id",
+        what: "one session id for everyone, written into the code",
+        file: "src/main.rs",
+        from: "    let mut bytes = [0u8; 16];\n    getrandom::getrandom(&mut bytes).expect(\"the operating system's random number generator\");\n    bytes.iter().map(|byte| format!(\"{byte:02x}\")).collect()",
+        to: "    \"5f2b9c0e8a7d4e1f9b3c6a2d8e0f1a4b\".to_owned()",
+        fails: "session ids cannot be guessed",
+    },
+    Wrong {
+        exercise: 6,
         label: "panel-indexes-store",
         what: "the panel reads the store with `sessions[&id]`, which panics (a 500) for an id it does not hold",
         file: "src/main.rs",
@@ -562,6 +571,56 @@ pub(crate) const WRONG: &[Wrong] = &[
         from: "    let mut bytes = [0u8; 16];\n    getrandom::getrandom(&mut bytes).expect(\"the operating system's random number generator\");\n    bytes.iter().map(|byte| format!(\"{byte:02x}\")).collect()",
         to: "    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);\n    format!(\"{:032x}\", NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))",
         fails: "session ids cannot be guessed",
+    },
+];
+
+/// Right answers written otherwise than the reference, as a student who understands may write
+/// them: each must pass every check (their `fails` is empty).
+pub(crate) const RIGHT: &[Wrong] = &[
+    Wrong {
+        exercise: 1,
+        label: "other-greeting",
+        what: "the user greeted in other words",
+        file: "templates/user.html.tera",
+        from: "<h1>Hello, {{ name }}</h1>",
+        to: "<h1>Welcome back, <em>{{ name }}</em>!</h1>",
+        fails: "",
+    },
+    Wrong {
+        exercise: 4,
+        label: "checkbox-spelled-otherwise",
+        what: "the checkbox's attributes in another order, `checked=\"checked\"`",
+        file: "templates/login.html.tera",
+        from: "<input id=\"remember\" type=\"checkbox\" name=\"remember\"{% if remember %} checked{% endif %}>",
+        to: "<input name=\"remember\" type=\"checkbox\"{% if remember %} checked=\"checked\"{% endif %} id=\"remember\">",
+        fails: "",
+    },
+    Wrong {
+        exercise: 4,
+        label: "panel-in-other-words",
+        what: "the panel says the session \"has expired\", a sentence from the task's list",
+        file: "src/main.rs",
+        from: "Its time is up (or it claims",
+        to: "It has expired (or it claims",
+        fails: "",
+    },
+    Wrong {
+        exercise: 6,
+        label: "uuid-ids",
+        what: "session ids spelled as a uuid (128 random bits with dashes)",
+        file: "src/main.rs",
+        from: "    bytes.iter().map(|byte| format!(\"{byte:02x}\")).collect()",
+        to: "    let hex: String = bytes.iter().map(|byte| format!(\"{byte:02x}\")).collect();\n    format!(\"{}-{}-{}-{}-{}\", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])",
+        fails: "",
+    },
+    Wrong {
+        exercise: 6,
+        label: "base64url-ids",
+        what: "session ids of 144 random bits in URL-safe base64",
+        file: "src/main.rs",
+        from: "    let mut bytes = [0u8; 16];\n    getrandom::getrandom(&mut bytes).expect(\"the operating system's random number generator\");\n    bytes.iter().map(|byte| format!(\"{byte:02x}\")).collect()",
+        to: "    const DIGITS: &[u8; 64] = b\"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_\";\n    let mut bytes = [0u8; 18];\n    getrandom::getrandom(&mut bytes).expect(\"the operating system's random number generator\");\n    bytes\n        .chunks(3)\n        .flat_map(|c| {\n            let n = u32::from(c[0]) << 16 | u32::from(c[1]) << 8 | u32::from(c[2]);\n            [18, 12, 6, 0].map(|shift| char::from(DIGITS[(n >> shift & 63) as usize]))\n        })\n        .collect()",
+        fails: "",
     },
 ];
 
