@@ -6,7 +6,7 @@ mod support;
 
 use specs::lesson_07::NEEDS_REDIS;
 use specs::{Binary, Check};
-use support::{apply, build, put_reference, require_redis_server, scratch, start_and_build, WRONG};
+use support::{build_wrong, require_redis_server, scratch, start_and_build, Wrong, RIGHT, WRONG};
 
 fn checks(n: u8) -> Vec<specs::Check> {
     course::checks(n).unwrap_or_else(|| panic!("exercise {n:02} has no spec or no task"))
@@ -35,35 +35,100 @@ fn starting_code_fails(n: u8, label: &str, own: &[Check]) {
     println!("{report}");
 }
 
-/// Every wrong solution for exercise `n` is built from the reference and fails a check.
+/// Every wrong solution for exercise `n` (at least five) is built from the reference and fails the
+/// check named for its mistake.
 fn wrong_solutions_fail(n: u8) {
-    let wrongs: Vec<_> = WRONG.iter().filter(|w| w.exercise == n).collect();
+    let wrongs: Vec<&Wrong> = WRONG.iter().filter(|w| w.exercise == n).collect();
     assert!(
-        !wrongs.is_empty(),
-        "exercise {n:02} has no wrong solution to test"
+        wrongs.len() >= 5,
+        "exercise {n:02} has {} wrong solutions to test, not five",
+        wrongs.len()
     );
-    for wrong in wrongs {
-        let course = scratch(&format!("wrong-{n:02}-{}", wrong.label));
-        let package = format!("exercise-{n:02}-{}", wrong.label);
-        let dir = course
-            .start(n, &package, false)
-            .unwrap_or_else(|e| panic!("start {n:02}: {e}"));
-        put_reference(&course, n);
-        apply(wrong, &dir);
-        let program = Binary::new(build(&course, &dir, &package), &dir);
-        let all = checks(n);
-        let outcomes = specs::run(&all, &program);
-        let report = specs::report(&outcomes, &program);
-        let caught = outcomes.iter().any(|o| {
-            matches!(o.result, specs::Verdict::Failed(_)) && o.check.name.contains(wrong.fails)
-        });
+    wrong_solutions_fail_among(n, &wrongs);
+}
+
+/// Exercise 07's wrong solutions caught by a check that starts a `redis-server` (`on_redis`), or
+/// the others.
+fn wrong_solutions_of_07(on_redis: bool) -> Vec<&'static Wrong> {
+    let caught_on_redis = |wrong: &Wrong| {
+        checks(7)
+            .iter()
+            .any(|check| check.name.contains(wrong.fails) && check.name.contains(NEEDS_REDIS))
+    };
+    WRONG
+        .iter()
+        .filter(|w| w.exercise == 7 && caught_on_redis(w) == on_redis)
+        .collect()
+}
+
+/// Builds `wrongs` (of exercise `n`) and runs against each the checks its row names: one of them
+/// must fail.
+fn wrong_solutions_fail_among(n: u8, wrongs: &[&Wrong]) {
+    let all = checks(n);
+    let mut missed = Vec::new();
+    for built in build_wrong(n, wrongs) {
+        let wrong = built.wrong;
+        let named: Vec<Check> = all
+            .iter()
+            .filter(|check| check.name.contains(wrong.fails))
+            .copied()
+            .collect();
         assert!(
-            caught,
-            "exercise {n:02}: the wrong solution \"{}\" does not fail the check \"…{}…\":\n{report}",
-            wrong.what, wrong.fails
+            !named.is_empty(),
+            "exercise {n:02}, wrong solution {:?}: no check is named \"…{}…\"",
+            wrong.label,
+            wrong.fails
         );
+        let program = Binary::new(&built.binary, &built.dir);
+        let outcomes = specs::run(&named, &program);
+        let report = specs::report(&outcomes, &program);
+        let caught = outcomes
+            .iter()
+            .any(|o| matches!(o.result, specs::Verdict::Failed(_)));
         println!("{}: {}\n{report}", wrong.label, wrong.what);
+        if !caught {
+            missed.push(format!(
+                "\"{}\" ({}) does not fail \"…{}…\":\n{report}",
+                wrong.label, wrong.what, wrong.fails
+            ));
+        }
     }
+    assert!(
+        missed.is_empty(),
+        "exercise {n:02}: wrong solutions the checker lets pass:\n{}",
+        missed.join("\n")
+    );
+}
+
+/// Every right answer in `support::RIGHT` written otherwise than the reference passes every check
+/// of its exercise (those on Redis aside).
+#[test]
+fn right_answers_written_differently_pass() {
+    let mut refused = Vec::new();
+    for n in 1..=7 {
+        let rights: Vec<&Wrong> = RIGHT.iter().filter(|r| r.exercise == n).collect();
+        if rights.is_empty() {
+            continue;
+        }
+        let all = redis_or_not(&checks(n), false);
+        for built in build_wrong(n, &rights) {
+            let program = Binary::new(&built.binary, &built.dir);
+            let outcomes = specs::run(&all, &program);
+            if !outcomes.iter().all(specs::Outcome::passed) {
+                refused.push(format!(
+                    "exercise {n:02}, \"{}\" ({}):\n{}",
+                    built.wrong.label,
+                    built.wrong.what,
+                    specs::report(&outcomes, &program)
+                ));
+            }
+        }
+    }
+    assert!(
+        refused.is_empty(),
+        "right answers the checker refuses:\n{}",
+        refused.join("\n")
+    );
 }
 
 /// The reference passes: exercise `n` is held to lesson `n`'s spec and the earlier lessons' checks
@@ -182,10 +247,19 @@ fn exercise_07_starting_code_fails_on_the_points_on_redis() {
     starting_code_fails(7, "start-redis", &own);
 }
 
-/// Its one wrong solution is caught by a check on Redis (the key rotation's).
+#[test]
+fn exercise_07_has_five_wrong_solutions() {
+    assert!(WRONG.iter().filter(|w| w.exercise == 7).count() >= 5);
+}
+
+#[test]
+fn exercise_07_wrong_solutions_fail_where_no_redis_is_needed() {
+    wrong_solutions_fail_among(7, &wrong_solutions_of_07(false));
+}
+
 #[test]
 #[ignore = "needs redis-server: see README"]
-fn exercise_07_wrong_solutions_fail() {
+fn exercise_07_wrong_solutions_fail_on_redis() {
     require_redis_server();
-    wrong_solutions_fail(7);
+    wrong_solutions_fail_among(7, &wrong_solutions_of_07(true));
 }

@@ -79,10 +79,12 @@ impl Program for FlaskTwin {
             };
         }
         let server = Server::try_spawn(command, port)?;
+        let printed = server.printed();
         Ok(App::new(
             SocketAddr::from(([127, 0, 0, 1], port)),
             Some(Box::new(server)),
-        ))
+        )
+        .printing(printed))
     }
 
     fn describe(&self) -> String {

@@ -1,9 +1,12 @@
 //! Lesson 01, plain cookies: the name typed into the form is kept in a cookie `user` the browser
 //! can read and change, and the server believes whatever it says.
 
+use crate::html::Html;
 use crate::steps::{
-    assert_no_set_cookie, assert_page, assert_page_lacks, assert_page_says, assert_redirect,
-    assert_set_cookies, assert_status, cookie_header, log_in, logged_in, start,
+    assert_field_value, assert_greets, assert_has, assert_has_a_message, assert_login_form,
+    assert_login_form_again, assert_no_markup, assert_no_set_cookie, assert_redirect,
+    assert_set_cookies, assert_status, cookie_header, in_the_panel, log_in, logged_in, panel_row,
+    start,
 };
 use crate::{App, Check, Failure, Program};
 
@@ -73,12 +76,12 @@ pub(crate) const PANEL_EMPTY: &str =
     "the panel says “No cookies came with this request.” when none came";
 pub(crate) const LOGOUT_NOTHING: &str = "logging out with no cookie sends no Set-Cookie at all";
 pub(crate) const EMPTY_NAME: &str =
-    "an empty or blank name gets “Please type a name.”, status 422 and no cookie";
+    "an empty or blank name is refused: status 422, the form again with a message, no cookie";
 pub(crate) const LONG_NAME: &str =
-    "a name of 51 characters gets “at most 50 characters”, status 422; 50 are accepted";
+    "a name of 51 characters is refused with a message and status 422; 50 are accepted";
 pub(crate) const NO_NM: &str = "a form without the field `nm` gets a message and status 422";
 pub(crate) const LINE_BREAK: &str =
-    "a name with a line break gets “control characters” and status 422";
+    "a name with a line break is refused with a message and status 422";
 pub(crate) const ESCAPED: &str =
     "a name with HTML in it is shown escaped on /user, never as markup";
 pub(crate) const ESCAPED_FORM: &str =
@@ -86,15 +89,13 @@ pub(crate) const ESCAPED_FORM: &str =
 
 fn home_links_to_the_login_form(program: &dyn Program) -> Result<(), Failure> {
     let app = start(program)?;
-    assert_page(&app.get("/", &[]), &[r#"<a href="/login">"#])
+    let link = ("a", &[("href", Some("/login"))][..]);
+    assert_has(&app.get("/", &[]), link, "a link to /login")
 }
 
 fn the_login_page_is_a_form_with_nm(program: &dyn Program) -> Result<(), Failure> {
     let app = start(program)?;
-    assert_page(
-        &app.get("/login", &[]),
-        &[r#"<form action="/login" method="post">"#, r#"name="nm""#],
-    )
+    assert_login_form(&app.get("/login", &[]))
 }
 
 fn logging_in_sets_a_plain_http_only_cookie(program: &dyn Program) -> Result<(), Failure> {
@@ -106,7 +107,7 @@ fn logging_in_sets_a_plain_http_only_cookie(program: &dyn Program) -> Result<(),
 fn the_user_page_greets_the_name_from_the_cookie(program: &dyn Program) -> Result<(), Failure> {
     let app = start(program)?;
     let cookie = logged_in(&app, "Tim")?;
-    assert_page(&app.get("/user", &[&cookie]), &["Hello, Tim"])
+    assert_greets(&app.get("/user", &[&cookie]), "Tim")
 }
 
 fn without_a_cookie_the_user_page_sends_you_to_log_in(
@@ -118,28 +119,54 @@ fn without_a_cookie_the_user_page_sends_you_to_log_in(
 
 fn a_hand_made_cookie_is_believed(program: &dyn Program) -> Result<(), Failure> {
     let app = start(program)?;
-    assert_page(
-        &app.get("/user", &["Cookie: user=admin"]),
-        &["Hello, admin"],
-    )
+    assert_greets(&app.get("/user", &["Cookie: user=admin"]), "admin")
 }
 
 fn the_panel_shows_the_cookie_in_plain_text(program: &dyn Program) -> Result<(), Failure> {
     let app = start(program)?;
     let cookie = logged_in(&app, "Tim")?;
-    assert_page(
-        &app.get("/", &[&cookie]),
-        &[
-            "<code>user</code>",
-            "<code>Tim</code>",
-            "you are logged in as “Tim”",
-        ],
-    )
+    let page = app.get("/", &[&cookie]);
+    let row = panel_row(&page, "user")?;
+    if row.value == "Tim" {
+        Ok(())
+    } else {
+        Err(in_the_panel(
+            "the panel's row for `user` showing the value `Tim`, as sent",
+            &page,
+        ))
+    }
 }
+
+/// What the panel may say when no cookie came (listed in course/tasks/01.md).
+pub(crate) const SAYS_NO_COOKIE: &[&str] = &[
+    "No cookies came with this request",
+    "no cookies came",
+    "no cookie came",
+    "no cookies were sent",
+    "sent no cookies",
+];
 
 fn the_panel_says_when_no_cookie_came(program: &dyn Program) -> Result<(), Failure> {
     let app = start(program)?;
-    assert_page(&app.get("/", &[]), &["No cookies came with this request."])
+    let page = app.get("/", &[]);
+    assert_status(&page, 200)?;
+    let html = Html::parse(&page.body);
+    let said = html
+        .panel()
+        .map(|panel| html.text(Some(panel), &[]).to_lowercase());
+    match said {
+        Some(said)
+            if SAYS_NO_COOKIE
+                .iter()
+                .any(|s| said.contains(&s.to_lowercase())) =>
+        {
+            Ok(())
+        }
+        _ => Err(in_the_panel(
+            format!("the panel saying one of: {}", SAYS_NO_COOKIE.join(" / ")),
+            &page,
+        )),
+    }
 }
 
 fn logging_out_deletes_the_cookie(program: &dyn Program) -> Result<(), Failure> {
@@ -170,55 +197,46 @@ fn a_name_with_cookie_syntax_round_trips(program: &dyn Program) -> Result<(), Fa
         &["user=Tim%3B%20admin%3Dtrue; HttpOnly; SameSite=Strict; Path=/"],
     )?;
     let cookie = cookie_header(&[], &response)?;
-    assert_page(&app.get("/user", &[&cookie]), &["Hello, Tim; admin=true"])
+    assert_greets(&app.get("/user", &[&cookie]), "Tim; admin=true")
 }
 
-/// Posts the login form `body`: expects the form again with `message`, a 422 and no cookie.
-fn assert_refused(app: &App, body: &str, message: &str) -> Result<(), Failure> {
+/// Posts the login form `body`: expects the form again with a message (text the form alone does
+/// not have), a 422 and no cookie.
+pub(crate) fn assert_refused(app: &App, body: &str) -> Result<(), Failure> {
     let response = app.post_form("/login", body, &[]);
     assert_status(&response, 422)?;
     assert_no_set_cookie(&response)?;
-    assert_page_says(&response, &[message, r#"name="nm""#])
+    assert_login_form_again(&response)?;
+    assert_has_a_message(&response, &app.get("/login", &[]))
 }
 
 fn an_empty_name_is_refused(program: &dyn Program) -> Result<(), Failure> {
     let app = start(program)?;
-    assert_refused(&app, "nm=", "Please type a name.")?;
-    assert_refused(&app, "nm=+%20%09+", "Please type a name.")
+    assert_refused(&app, "nm=")?;
+    assert_refused(&app, "nm=+%20%09+")
 }
 
 fn a_name_over_50_characters_is_refused(program: &dyn Program) -> Result<(), Failure> {
     let longest = "x".repeat(50);
     let app = start(program)?;
     log_in(&app, &longest)?;
-    assert_refused(
-        &app,
-        &format!("nm={longest}x"),
-        "A name can have at most 50 characters.",
-    )
+    assert_refused(&app, &format!("nm={longest}x"))
 }
 
 fn a_form_without_nm_is_refused(program: &dyn Program) -> Result<(), Failure> {
-    assert_refused(&start(program)?, "name=Tim", "the field `nm` was missing")
+    assert_refused(&start(program)?, "name=Tim")
 }
 
 fn a_name_with_a_line_break_is_refused(program: &dyn Program) -> Result<(), Failure> {
-    assert_refused(
-        &start(program)?,
-        "nm=Tim%0ASet-Cookie",
-        "control characters",
-    )
+    assert_refused(&start(program)?, "nm=Tim%0ASet-Cookie")
 }
 
 fn html_in_the_name_is_escaped(program: &dyn Program) -> Result<(), Failure> {
     let app = start(program)?;
     let cookie = logged_in(&app, "<script>alert(1)</script>")?;
     let page = app.get("/user", &[&cookie]);
-    assert_page(
-        &page,
-        &["Hello, &lt;script&gt;alert(1)&lt;&#x2F;script&gt;"],
-    )?;
-    assert_page_lacks(&page, &["<script>"])
+    assert_greets(&page, "<script>alert(1)</script>")?;
+    assert_no_markup(&page, &["script"])
 }
 
 fn refused_html_is_escaped_in_the_form(program: &dyn Program) -> Result<(), Failure> {
@@ -226,6 +244,6 @@ fn refused_html_is_escaped_in_the_form(program: &dyn Program) -> Result<(), Fail
     let typed = format!("\"><script>{}", "x".repeat(50));
     let response = app.post_form("/login", &crate::steps::name_field(&typed), &[]);
     assert_status(&response, 422)?;
-    assert_page_says(&response, &[r#"value="&quot;&gt;&lt;script&gt;"#])?;
-    assert_page_lacks(&response, &["<script>"])
+    assert_field_value(&response, "nm", &typed)?;
+    assert_no_markup(&response, &["script"])
 }

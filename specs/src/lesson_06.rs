@@ -5,18 +5,23 @@
 
 use std::time::Duration;
 
-use crate::lesson_02::{with_key, SAME_KEY};
+use crate::lesson_02::{
+    foreign_sessions_are_not_let_in, with_key, FOREIGN_SESSION, LESSON_04_SESSION, LESSON_06_ID,
+    SAME_KEY,
+};
 use crate::lesson_03::REVOKE;
 use crate::lesson_04::{log_in_kept, EXPIRY, PANEL_SESSION, REMOVAL_SESSION, SHORT};
 use crate::lesson_05::{
     BAD_NAMES, BLANK_NAME, BOTH_NAMES, EMPTY_PROFILE, FIRST_NAME_ALONE, NAMES_ESCAPED, NAMES_FORM,
     PANEL_NO_NULL,
 };
+use crate::private::{decrypt, encrypted_cookie, id_bytes};
 use crate::steps::{
-    assert_no_set_cookie, assert_page, assert_redirect, assert_set_cookies, cookie_header,
-    logged_in, poll, start, start_with,
+    assert_greets, assert_logged_out, assert_no_set_cookie, assert_panel_says, assert_redirect,
+    assert_set_cookies, assert_status, cookie_header, cookie_value, in_the_panel, log_in,
+    logged_in, panel_row, poll, start, start_with,
 };
-use crate::{Check, Failure, Program, Settings};
+use crate::{App, Check, Failure, Program, Settings};
 
 const CHANGED: &str =
     "Chapter 6, “What changed since lesson 05” (docs/src/lesson-06.md#what-changed-since-lesson-05)";
@@ -30,7 +35,18 @@ pub(crate) const CHECKS: &[Check] = &[
         RECEIVES,
         the_cookie_holds_only_an_id,
     )
+    .the_point()
+    .restarting(),
+    Check::new(UNGUESSABLE, PITFALLS, session_ids_cannot_be_guessed)
+        .the_point()
+        .restarting(),
+    Check::new(
+        "the panel says when the store does not hold the session the cookie names",
+        CHANGED,
+        the_panel_says_the_store_does_not_hold_it,
+    )
     .the_point(),
+    Check::new(FOREIGN_SESSION, PITFALLS, foreign_sessions_are_not_let_in_06).restarting(),
     Check::new(
         "logging out revokes a copy of the cookie taken before: the copy is sent to /login",
         CHANGED,
@@ -88,17 +104,129 @@ pub(crate) const DROPS: &[&str] = &[
     BAD_NAMES,
 ];
 
-const NOT_HELD: &str = "which the store does not hold";
+pub(crate) const UNGUESSABLE: &str =
+    "session ids cannot be guessed: 128 bits or more, different at every login and after a restart, no counting and no clock";
+
+/// What the panel may say of an id the store does not hold (listed in course/tasks/06.md).
+pub(crate) const SAYS_NOT_HELD: &[&str] = &[
+    "does not hold",
+    "not in the store",
+    "no such session",
+    "unknown session",
+    "not held",
+];
+
+/// Logs in as `name` on `app` (started with test-only key 0) and returns the id its cookie
+/// `session` holds, with the `Cookie:` header.
+fn log_in_for_id(app: &App, name: &str) -> Result<(String, String), Failure> {
+    let response = log_in(app, name)?;
+    let sent = cookie_value(&response, "session")?;
+    let id = decrypt(0, "session", &sent).ok_or_else(|| {
+        Failure::of(
+            "a cookie `session` that decrypts with the key the program was started with",
+            &response,
+        )
+    })?;
+    Ok((id, cookie_header(&[], &response)?))
+}
+
+/// Expects `id` to be an id of 128 bits or more, in hex, base64 or a uuid: its bytes.
+fn id_of_128_bits(id: &str) -> Result<Vec<u8>, Failure> {
+    match id_bytes(id) {
+        Some(bytes) if bytes.len() >= 16 => Ok(bytes),
+        _ => Err(Failure::new(
+            "the cookie `session` holding only an id of 128 bits or more (16 bytes, in hex, \
+             base64 or a uuid)",
+            format!("it decrypts to {id:?}"),
+        )),
+    }
+}
 
 fn the_cookie_holds_only_an_id(program: &dyn Program) -> Result<(), Failure> {
+    let app = start_with(program, &with_key(0))?;
+    let (id, cookie) = log_in_for_id(&app, "Timothy")?;
+    id_of_128_bits(&id)?;
+    if id.contains("Timothy") {
+        return Err(Failure::new(
+            "an id that does not hold the name",
+            format!("the cookie `session` decrypts to {id:?}"),
+        ));
+    }
+    let page = app.get("/", &[&cookie]);
+    let meaning = panel_row(&page, "session")?.meaning;
+    if meaning.contains(&id) && meaning.contains("Timothy") {
+        Ok(())
+    } else {
+        Err(in_the_panel(
+            format!(
+                "the panel's row for `session` showing the id {id:?} and what the store holds \
+                 under it (the name Timothy)"
+            ),
+            &page,
+        ))
+    }
+}
+
+fn session_ids_cannot_be_guessed(program: &dyn Program) -> Result<(), Failure> {
+    const LOGINS: usize = 24;
+    let app = start_with(program, &with_key(0))?;
+    let mut ids = Vec::new();
+    for i in 0..LOGINS {
+        let (id, _) = log_in_for_id(&app, &format!("User{i}"))?;
+        ids.push((id_of_128_bits(&id)?, id));
+    }
+    drop(app);
+    let again = start_with(program, &with_key(0))?;
+    for i in 0..4 {
+        let (id, _) = log_in_for_id(&again, &format!("After{i}"))?;
+        ids.push((id_of_128_bits(&id)?, id));
+    }
+    let listed = || {
+        ids.iter()
+            .map(|(_, id)| id.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    for (i, (bytes, id)) in ids.iter().enumerate() {
+        if let Some((_, same)) = ids[..i].iter().find(|(other, _)| other[..4] == bytes[..4]) {
+            return Err(Failure::new(
+                format!(
+                    "{LOGINS} logins, a restart and 4 more: ids that share nothing, as random ones do"
+                ),
+                format!(
+                    "{same} and {id} begin with the same 4 bytes (counting, or a clock?); all:\n{}",
+                    listed()
+                ),
+            ));
+        }
+    }
+    if let Some(position) = (0..16).find(|&p| ids.iter().all(|(bytes, _)| bytes[p] == ids[0].0[p]))
+    {
+        return Err(Failure::new(
+            "ids whose every byte varies from login to login",
+            format!("byte {position} is the same in every id:\n{}", listed()),
+        ));
+    }
+    Ok(())
+}
+
+fn the_panel_says_the_store_does_not_hold_it(program: &dyn Program) -> Result<(), Failure> {
     let app = start(program)?;
-    let cookie = logged_in(&app, "Tim")?;
-    assert_page(
-        &app.get("/", &[&cookie]),
+    let copy = logged_in(&app, "Tim")?;
+    assert_redirect(&app.get("/logout", &[&copy]), "/login")?;
+    assert_panel_says(&app.get("/", &[&copy]), "session", SAYS_NOT_HELD)
+}
+
+/// Cookies made with the key that are not a session this server issued: lesson 04's JSON, an
+/// empty value, an id it never issued.
+fn foreign_sessions_are_not_let_in_06(program: &dyn Program) -> Result<(), Failure> {
+    foreign_sessions_are_not_let_in(
+        program,
         &[
-            "<code>session</code>",
-            "Decrypted with this server&#x27;s key to the session id ",
-            ": that is all the cookie holds. Under that id the store holds {&quot;user&quot;:&quot;Tim&quot;",
+            encrypted_cookie(0, "session", LESSON_04_SESSION),
+            encrypted_cookie(0, "session", ""),
+            encrypted_cookie(0, "session", LESSON_06_ID),
+            encrypted_cookie(0, "user", "Tim"),
         ],
     )
 }
@@ -108,8 +236,8 @@ fn logging_out_revokes_a_copy(program: &dyn Program) -> Result<(), Failure> {
     let copy = logged_in(&app, "Tim")?;
     let response = app.get("/logout", &[&copy]);
     assert_redirect(&response, "/login")?;
-    assert_redirect(&app.get("/user", &[&copy]), "/login")?;
-    assert_page(&app.get("/", &[&copy]), &[NOT_HELD])
+    assert_status(&app.get("/", &[&copy]), 200)?;
+    assert_logged_out(&app, &copy)
 }
 
 fn a_login_issues_a_new_id(program: &dyn Program) -> Result<(), Failure> {
@@ -118,7 +246,7 @@ fn a_login_issues_a_new_id(program: &dyn Program) -> Result<(), Failure> {
     let response = app.post_form("/login", "nm=Tim", &[&before]);
     assert_redirect(&response, "/user")?;
     let after = cookie_header(&[&before], &response)?;
-    assert_page(&app.get("/user", &[&after]), &["Hello, Tim"])?;
+    assert_greets(&app.get("/user", &[&after]), "Tim")?;
     assert_redirect(&app.get("/user", &[&before]), "/login")
 }
 
@@ -133,7 +261,7 @@ fn log_out_everywhere_ends_every_session_of_the_user(program: &dyn Program) -> R
     let after = cookie_header(&[&here], &response)?;
     assert_redirect(&app.get("/user", &[&after]), "/login")?;
     assert_redirect(&app.get("/user", &[&elsewhere]), "/login")?;
-    assert_page(&app.get("/user", &[&someone_else]), &["Hello, Ann"])
+    assert_greets(&app.get("/user", &[&someone_else]), "Ann")
 }
 
 fn log_out_everywhere_without_a_login_just_redirects(program: &dyn Program) -> Result<(), Failure> {
@@ -150,11 +278,12 @@ fn the_store_forgets_an_expired_session(program: &dyn Program) -> Result<(), Fai
     };
     let app = start_with(program, &settings)?;
     let copy = logged_in(&app, "Tim")?;
-    assert_page(&app.get("/user", &[&copy]), &["Hello, Tim"])?;
+    assert_greets(&app.get("/user", &[&copy]), "Tim")?;
     poll(Duration::from_secs(SHORT + 3), || {
         assert_redirect(&app.get("/user", &[&copy]), "/login")
     })?;
-    assert_page(&app.get("/", &[&copy]), &[NOT_HELD])
+    assert_status(&app.get("/", &[&copy]), 200)?;
+    assert_logged_out(&app, &copy)
 }
 
 fn a_restart_forgets_every_session(program: &dyn Program) -> Result<(), Failure> {
@@ -162,6 +291,6 @@ fn a_restart_forgets_every_session(program: &dyn Program) -> Result<(), Failure>
     let cookie = logged_in(&before, "Tim")?;
     drop(before);
     let after = start_with(program, &with_key(0))?;
-    assert_redirect(&after.get("/user", &[&cookie]), "/login")?;
-    assert_page(&after.get("/", &[&cookie]), &[NOT_HELD])
+    assert_status(&after.get("/", &[&cookie]), 200)?;
+    assert_logged_out(&after, &cookie)
 }

@@ -9,6 +9,7 @@
 //! specs::assert_passes(specs::spec(2).expect("lesson 02 has a spec"), &program);
 //! ```
 
+mod html;
 mod lesson_01;
 mod lesson_02;
 mod lesson_03;
@@ -16,6 +17,7 @@ mod lesson_04;
 mod lesson_05;
 mod lesson_06;
 pub mod lesson_07;
+mod private;
 mod steps;
 
 use std::fmt;
@@ -24,9 +26,10 @@ use std::panic::{self, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
-pub use test_support::Response;
 use test_support::{built_binary, free_port, workspace_root, Server};
+pub use test_support::{Printed, Response};
 
 /// What a check may ask of the program when it starts it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -104,10 +107,12 @@ impl Program for Binary {
             .to_str()
             .ok_or_else(|| format!("{} is not UTF-8", self.path.display()))?;
         let server = Server::try_start(path, &self.current_dir, free_port(), &env)?;
+        let printed = server.printed();
         Ok(App::new(
             SocketAddr::from(([127, 0, 0, 1], server.port())),
             Some(Box::new(server)),
-        ))
+        )
+        .printing(printed))
     }
 
     fn describe(&self) -> String {
@@ -170,6 +175,9 @@ pub struct App {
     addr: SocketAddr,
     /// What stops the process when dropped (a [`Server`], or another `Program`'s own handle).
     _running: Option<Box<dyn Send>>,
+    /// What the process prints, when this side started it: shown with a 5xx or a dropped
+    /// connection.
+    printed: Option<Printed>,
 }
 
 impl App {
@@ -180,17 +188,67 @@ impl App {
         App {
             addr,
             _running: running,
+            printed: None,
         }
     }
 
+    /// The same instance, whose output `printed` is shown with an answer 5xx or a dropped
+    /// connection.
+    pub fn printing(mut self, printed: Printed) -> App {
+        self.printed = Some(printed);
+        self
+    }
+
     /// Sends `GET path` with the extra header lines `headers` (such as `"Cookie: user=admin"`).
+    /// Panics (which fails the check) when no HTTP answer comes, with what the server printed.
     pub fn get(&self, path: &str, headers: &[&str]) -> Response {
-        test_support::get(self.addr, path, headers)
+        let before = self.printed_len();
+        self.answer(test_support::try_get(self.addr, path, headers), before)
     }
 
     /// Sends `POST path` with the url-encoded form `body` and the extra header lines `headers`.
     pub fn post_form(&self, path: &str, body: &str, headers: &[&str]) -> Response {
-        test_support::post_form(self.addr, path, body, headers)
+        let before = self.printed_len();
+        self.answer(
+            test_support::try_post_form(self.addr, path, body, headers),
+            before,
+        )
+    }
+
+    fn printed_len(&self) -> usize {
+        self.printed.as_ref().map_or(0, |p| p.text().len())
+    }
+
+    /// The answer, with what the server printed since `before` when it is a 5xx.
+    fn answer(&self, sent: Result<Response, String>, before: usize) -> Response {
+        match sent {
+            Ok(mut response) => {
+                if response.status >= 500 {
+                    response.printed = self.printed_since(before);
+                }
+                response
+            }
+            Err(what) => match self.printed_since(before) {
+                printed if printed.is_empty() => panic!("{what}"),
+                printed => panic!("{what}\nthe server printed:\n{printed}"),
+            },
+        }
+    }
+
+    /// What the server printed after it had printed `before` bytes, waiting up to a second for
+    /// something to come (a panic message reaches the pipe a moment after the answer).
+    fn printed_since(&self, before: usize) -> String {
+        let Some(printed) = &self.printed else {
+            return String::new();
+        };
+        let deadline = Instant::now() + Duration::from_secs(1);
+        loop {
+            let text = printed.text();
+            if text.len() > before || Instant::now() > deadline {
+                return text.get(before..).unwrap_or_default().trim_end().to_owned();
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     /// The port it listens on.
@@ -199,12 +257,47 @@ impl App {
     }
 }
 
-/// Why a check failed: what was expected, and what came back (status, `Location`, every
-/// `Set-Cookie` line, the page text shortened to what matters). Printed as is by the runner.
-#[derive(Debug)]
+/// Why a check failed: the request that showed it, what was expected, and what came back
+/// (status, `Location`, every `Set-Cookie` line, the HTML where the page differs, what the server
+/// printed with a 5xx). [`Failure::details`] is all of it, as [`report`] prints it.
+#[derive(Debug, Default)]
 pub struct Failure {
+    /// The request whose answer was wrong (`GET /user`, its `Cookie:` line, the form); empty when
+    /// the failure is not about one answer (such as a launch).
+    pub request: String,
     pub expected: String,
     pub got: String,
+}
+
+impl Failure {
+    /// A failure that is not about one answer.
+    pub(crate) fn new(expected: impl Into<String>, got: impl Into<String>) -> Failure {
+        Failure {
+            request: String::new(),
+            expected: expected.into(),
+            got: got.into(),
+        }
+    }
+
+    /// `response` was not what was `expected`: its request, and what came back.
+    pub(crate) fn of(expected: impl Into<String>, response: &Response) -> Failure {
+        Failure {
+            request: response.request.clone(),
+            expected: expected.into(),
+            got: steps::describe(response),
+        }
+    }
+
+    /// The request, what was expected and what came back, each labelled, indented for a report.
+    pub fn details(&self) -> String {
+        let mut text = String::new();
+        if !self.request.is_empty() {
+            text.push_str(&format!("    request:  {}\n", indent(&self.request)));
+        }
+        text.push_str(&format!("    expected: {}\n", indent(&self.expected)));
+        text.push_str(&format!("    got:      {}\n", indent(&self.got)));
+        text
+    }
 }
 
 /// One promise of a lesson, checked from outside.
@@ -387,16 +480,14 @@ fn run_one(check: &Check, program: &dyn Program) -> Verdict {
                 .cloned()
                 .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
                 .unwrap_or_default();
-            Verdict::Failed(Failure {
-                expected: "an HTTP answer".to_owned(),
-                got: message,
-            })
+            Verdict::Failed(Failure::new("an HTTP answer", message))
         }
     }
 }
 
 /// The outcomes as a reader wants them: "k of n passed against …", then each check that did not
-/// pass with what was expected, what came back and where the chapter explains it.
+/// pass with the request it made, what was expected, what came back and where the chapter
+/// explains it.
 pub fn report(outcomes: &[Outcome<'_>], program: &dyn Program) -> String {
     let passed = outcomes.iter().filter(|o| o.passed()).count();
     let mut text = format!(
@@ -410,10 +501,9 @@ pub fn report(outcomes: &[Outcome<'_>], program: &dyn Program) -> String {
             Verdict::Passed => text.push_str(&format!("  ok      {}\n", check.name)),
             Verdict::NotRun(why) => text.push_str(&format!("  not run {}: {why}\n", check.name)),
             Verdict::Failed(failure) => text.push_str(&format!(
-                "  FAILED  {}\n    expected: {}\n    got:      {}\n    see:      {}\n",
+                "  FAILED  {}\n{}    see:      {}\n",
                 check.name,
-                indent(&failure.expected),
-                indent(&failure.got),
+                failure.details(),
                 check.hint
             )),
         }
@@ -487,6 +577,33 @@ mod tests {
                     checks[..i].iter().all(|c| c.name != check.name),
                     "lesson {lesson}: {:?} twice",
                     check.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_sentence_a_panel_check_accepts_is_listed_in_the_task() {
+        let lists: [(u8, &[&str]); 8] = [
+            (1, lesson_01::SAYS_NO_COOKIE),
+            (2, lesson_02::SAYS_UNREADABLE),
+            (3, lesson_03::SAYS_PLAIN),
+            (3, lesson_02::SAYS_UNREADABLE),
+            (4, lesson_04::SAYS_TIME_UP),
+            (4, lesson_02::SAYS_UNREADABLE),
+            (6, lesson_06::SAYS_NOT_HELD),
+            (6, lesson_04::SAYS_TIME_UP),
+        ];
+        for (lesson, sentences) in lists {
+            let path = workspace_root(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("course/tasks/{lesson:02}.md"));
+            let task = std::fs::read_to_string(&path).expect("the task");
+            let task = html::squeeze(&task);
+            assert!(task.contains("### What the panel must say"), "{path:?}");
+            for sentence in sentences {
+                assert!(
+                    task.contains(&format!("\"{sentence}\"")),
+                    "{path:?} does not list {sentence:?} under “What the panel must say”"
                 );
             }
         }

@@ -3,6 +3,7 @@
 
 use std::time::{Duration, Instant};
 
+use crate::html::{squeeze, Element, Html, Wanted};
 use crate::{App, Failure, Program, Response, Settings};
 
 /// Starts the program with its default settings.
@@ -12,9 +13,11 @@ pub(crate) fn start(program: &dyn Program) -> Result<App, Failure> {
 
 /// Starts the program with `settings`.
 pub(crate) fn start_with(program: &dyn Program, settings: &Settings) -> Result<App, Failure> {
-    program.start(settings).map_err(|printed| Failure {
-        expected: format!("{} to start with {settings:?}", program.describe()),
-        got: printed,
+    program.start(settings).map_err(|printed| {
+        Failure::new(
+            format!("{} to start with {settings:?}", program.describe()),
+            printed,
+        )
     })
 }
 
@@ -70,10 +73,10 @@ pub(crate) fn cookie_header(sent: &[&str], response: &Response) -> Result<String
     for line in response.header_values("Set-Cookie") {
         let pair = line.split(';').next().unwrap_or_default();
         let Some((name, value)) = pair.split_once('=') else {
-            return Err(Failure {
-                expected: "Set-Cookie lines that start with name=value".to_owned(),
-                got: describe(response),
-            });
+            return Err(Failure::of(
+                "Set-Cookie lines that start with name=value",
+                response,
+            ));
         };
         jar.retain(|(n, _)| n != name);
         let removal = line.contains("Max-Age=0");
@@ -90,10 +93,10 @@ pub(crate) fn assert_redirect(response: &Response, location: &str) -> Result<(),
     if response.status == 303 && response.header_values("Location") == [location] {
         Ok(())
     } else {
-        Err(Failure {
-            expected: format!("303 See Other to {location}"),
-            got: describe(response),
-        })
+        Err(Failure::of(
+            format!("303 See Other to {location}"),
+            response,
+        ))
     }
 }
 
@@ -102,49 +105,283 @@ pub(crate) fn assert_status(response: &Response, status: u16) -> Result<(), Fail
     if response.status == status {
         Ok(())
     } else {
-        Err(Failure {
-            expected: format!("status {status}"),
-            got: describe(response),
-        })
+        Err(Failure::of(format!("status {status}"), response))
     }
 }
 
-/// Expects a `200 OK` page whose HTML contains every one of `texts`.
-pub(crate) fn assert_page(response: &Response, texts: &[&str]) -> Result<(), Failure> {
+/// Expects a `200 OK` page that shows `name` outside the panel “What your browser sent”: the page
+/// of a logged-in user, whatever words greet them.
+pub(crate) fn assert_greets(response: &Response, name: &str) -> Result<(), Failure> {
+    let wanted = || failure_in_main(format!("a 200 page that shows the name {name:?}"), response);
+    assert_status(response, 200).map_err(|_| wanted())?;
+    assert_shows(response, name, &[]).map_err(|_| wanted())
+}
+
+/// Expects a page whose text, outside the panel and the elements named in `leaving_out` (such
+/// as `select`), has `text` in it (unescaped, any white space).
+pub(crate) fn assert_shows(
+    response: &Response,
+    text: &str,
+    leaving_out: &[&str],
+) -> Result<(), Failure> {
+    if visible_text(response, leaving_out).contains(&squeeze(text)) {
+        Ok(())
+    } else {
+        Err(failure_in_main(
+            format!("a page that shows {text:?}"),
+            response,
+        ))
+    }
+}
+
+/// Expects a page whose text, outside the panel and the elements named in `leaving_out`, does
+/// not have `text` in it.
+pub(crate) fn assert_does_not_show(
+    response: &Response,
+    text: &str,
+    leaving_out: &[&str],
+) -> Result<(), Failure> {
+    if visible_text(response, leaving_out).contains(&squeeze(text)) {
+        Err(failure_in_main(
+            format!("a page that does not show {text:?}"),
+            response,
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// The text of the page's body, unescaped, outside the panel and the elements named `leaving_out`.
+pub(crate) fn visible_text(response: &Response, leaving_out: &[&str]) -> String {
+    let html = Html::parse(&response.body);
+    let mut left_out: Vec<&Element> = html.panel().into_iter().collect();
+    for tag in leaving_out {
+        left_out.extend(html.find_all((tag, &[]), None));
+    }
+    html.text(html.body(), &left_out)
+}
+
+/// Expects the login form: a `200 OK` page with a form that posts to `/login` and has the field
+/// `nm` (attributes in any order and case).
+pub(crate) fn assert_login_form(response: &Response) -> Result<(), Failure> {
     assert_status(response, 200)?;
-    assert_page_says(response, texts)
+    assert_login_form_again(response)
 }
 
-/// Expects the page's HTML to contain every one of `texts` (as written in the HTML, escapes
-/// included; runs of white space count as one space, and none is needed next to a tag).
-pub(crate) fn assert_page_says(response: &Response, texts: &[&str]) -> Result<(), Failure> {
-    let page = squeeze(&response.body);
-    match texts.iter().find(|text| !page.contains(&squeeze(text))) {
-        None => Ok(()),
-        Some(missing) => Err(Failure {
-            expected: format!("a page with {missing:?}"),
-            got: describe_around(response, missing),
-        }),
+/// Expects the login form on the page, whatever its status (such as a refused form's 422).
+pub(crate) fn assert_login_form_again(response: &Response) -> Result<(), Failure> {
+    let html = Html::parse(&response.body);
+    let found = html.find_all(("form", &[("action", Some("/login"))]), None);
+    let posts = found.into_iter().find(|form| {
+        form.attr("method")
+            .is_some_and(|method| method.eq_ignore_ascii_case("post"))
+            && html
+                .find(("input", &[("name", Some("nm"))]), Some(form))
+                .is_some()
+    });
+    match posts {
+        Some(_) => Ok(()),
+        None => Err(failure_in_main(
+            "the login form: <form action=\"/login\" method=\"post\"> with an <input name=\"nm\">",
+            response,
+        )),
     }
 }
 
-/// Expects the page's HTML to contain none of `texts` (compared as [`assert_page_says`] does).
-pub(crate) fn assert_page_lacks(response: &Response, texts: &[&str]) -> Result<(), Failure> {
-    let page = squeeze(&response.body);
-    match texts.iter().find(|text| page.contains(&squeeze(text))) {
-        None => Ok(()),
-        Some(present) => Err(Failure {
-            expected: format!("a page without {present:?}"),
-            got: describe_around(response, present),
-        }),
+/// Expects what a visitor who is not logged in gets with the `Cookie:` header `cookie`: `/user`
+/// sends them to `/login`, and `/login` shows the login form.
+pub(crate) fn assert_logged_out(app: &App, cookie: &str) -> Result<(), Failure> {
+    assert_redirect(&app.get("/user", &[cookie]), "/login")?;
+    assert_login_form(&app.get("/login", &[cookie]))
+}
+
+/// Expects the page to have an element that is `wanted` (described as `what`), in its body.
+pub(crate) fn assert_has(
+    response: &Response,
+    wanted: Wanted<'_>,
+    what: &str,
+) -> Result<(), Failure> {
+    let html = Html::parse(&response.body);
+    match html.find(wanted, html.body()) {
+        Some(_) => Ok(()),
+        None => Err(failure_in_main(format!("a page with {what}"), response)),
     }
 }
 
-/// `html` with each run of white space made one space, and the spaces next to `<` and `>`
-/// dropped, so that a template's line breaks and indentation do not matter.
-fn squeeze(html: &str) -> String {
-    let spaced = html.split_whitespace().collect::<Vec<_>>().join(" ");
-    spaced.replace("> ", ">").replace(" <", "<")
+/// Expects no element named any of `tags` in the page's body: text a user typed shown as text,
+/// never as markup.
+pub(crate) fn assert_no_markup(response: &Response, tags: &[&str]) -> Result<(), Failure> {
+    let html = Html::parse(&response.body);
+    match tags
+        .iter()
+        .find(|tag| html.find((tag, &[]), html.body()).is_some())
+    {
+        None => Ok(()),
+        Some(tag) => Err(failure_in_main(
+            format!("no <{tag}> element: the typed <{tag}> shown as text (escaped)"),
+            response,
+        )),
+    }
+}
+
+/// Expects the form field `name` (an `input`) to hold `value`, as the browser reads it.
+pub(crate) fn assert_field_value(
+    response: &Response,
+    name: &str,
+    value: &str,
+) -> Result<(), Failure> {
+    let html = Html::parse(&response.body);
+    let field = html.find(("input", &[("name", Some(name))]), None);
+    match field.and_then(|input| input.attr("value")) {
+        Some(shown) if shown == value => Ok(()),
+        _ => Err(failure_in_main(
+            format!("the field `{name}` holding {value:?}"),
+            response,
+        )),
+    }
+}
+
+/// Expects the checkbox `name` on the page, ticked (`checked` in any spelling) or not.
+pub(crate) fn assert_checkbox(
+    response: &Response,
+    name: &str,
+    ticked: bool,
+) -> Result<(), Failure> {
+    let html = Html::parse(&response.body);
+    let boxes = html.find_all(
+        ("input", &[("type", Some("checkbox")), ("name", Some(name))]),
+        None,
+    );
+    match boxes.first() {
+        Some(found) if found.attr("checked").is_some() == ticked => Ok(()),
+        _ => Err(failure_in_main(
+            format!(
+                "a checkbox <input type=\"checkbox\" name=\"{name}\">, {}",
+                if ticked {
+                    "ticked (checked)"
+                } else {
+                    "not ticked"
+                }
+            ),
+            response,
+        )),
+    }
+}
+
+/// Expects a refused form: the page shows a message that `plain` (the page with the form as it
+/// is first shown) does not, outside the panel and the form's fields.
+pub(crate) fn assert_has_a_message(refused: &Response, plain: &Response) -> Result<(), Failure> {
+    let runs = |response: &Response| {
+        let html = Html::parse(&response.body);
+        let panel = html.panel();
+        let all = html.text_runs(html.body());
+        let in_panel = panel.map_or_else(Vec::new, |p| html.text_runs(Some(p)));
+        all.into_iter()
+            .filter(|run| !in_panel.contains(run))
+            .collect::<Vec<_>>()
+    };
+    let before = runs(plain);
+    if runs(refused).iter().any(|run| !before.contains(run)) {
+        Ok(())
+    } else {
+        Err(failure_in_main(
+            "a message saying why the form was refused (text the form alone does not have)",
+            refused,
+        ))
+    }
+}
+
+/// One row of the panel “What your browser sent”: the value as sent and what the server made of
+/// it, as a reader sees them.
+pub(crate) struct PanelRow {
+    pub(crate) value: String,
+    pub(crate) meaning: String,
+}
+
+/// The panel's row for the cookie `cookie`: `<tr><td>name</td><td>value</td><td>meaning</td></tr>`.
+pub(crate) fn panel_row(response: &Response, cookie: &str) -> Result<PanelRow, Failure> {
+    assert_status(response, 200)?;
+    let html = Html::parse(&response.body);
+    let missing = || {
+        failure_with(
+            format!("the panel “What your browser sent” with a row for the cookie `{cookie}`"),
+            response,
+            &html,
+            html.panel(),
+        )
+    };
+    let panel = html.panel().ok_or_else(missing)?;
+    html.find_all(("tr", &[]), Some(panel))
+        .into_iter()
+        .find_map(|row| {
+            let cells = html.find_all(("td", &[]), Some(row));
+            let text = |i: usize| cells.get(i).map(|cell| html.text(Some(cell), &[]));
+            (text(0)? == cookie).then(|| PanelRow {
+                value: text(1).unwrap_or_default(),
+                meaning: text(2).unwrap_or_default(),
+            })
+        })
+        .ok_or_else(missing)
+}
+
+/// Expects the panel to say of the cookie `cookie` one of `accepted` (in any case): the sentences
+/// the task lists under “What the panel must say”.
+pub(crate) fn assert_panel_says(
+    response: &Response,
+    cookie: &str,
+    accepted: &[&str],
+) -> Result<(), Failure> {
+    let row = panel_row(response, cookie)?;
+    let meaning = row.meaning.to_lowercase();
+    if accepted
+        .iter()
+        .any(|sentence| meaning.contains(&squeeze(&sentence.to_lowercase())))
+    {
+        Ok(())
+    } else {
+        Err(in_the_panel(
+            format!(
+                "the panel saying of `{cookie}` one of: {}",
+                accepted
+                    .iter()
+                    .map(|s| format!("“{s}”"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            response,
+        ))
+    }
+}
+
+/// A failure about the panel: what came back, with the panel's HTML.
+pub(crate) fn in_the_panel(expected: impl Into<String>, response: &Response) -> Failure {
+    let html = Html::parse(&response.body);
+    failure_with(expected, response, &html, html.panel())
+}
+
+/// A failure about the page: what came back, with the HTML of its `<main>` (or `<body>`).
+pub(crate) fn failure_in_main(expected: impl Into<String>, response: &Response) -> Failure {
+    let html = Html::parse(&response.body);
+    failure_with(expected, response, &html, main_of(&html))
+}
+
+/// A failure about `response`, showing the HTML of `element` (the whole page for `None`).
+fn failure_with(
+    expected: impl Into<String>,
+    response: &Response,
+    html: &Html<'_>,
+    element: Option<&Element>,
+) -> Failure {
+    Failure {
+        request: response.request.clone(),
+        expected: expected.into(),
+        got: describe_with(response, html, element),
+    }
+}
+
+/// The page's `<main>`, or its `<body>`.
+fn main_of<'h>(html: &'h Html<'_>) -> Option<&'h Element> {
+    html.find(("main", &[]), None).or_else(|| html.body())
 }
 
 /// Expects exactly the `Set-Cookie` lines `expected`, in any order (the header lines of one
@@ -168,19 +405,13 @@ pub(crate) fn assert_set_cookies(response: &Response, expected: &[&str]) -> Resu
     if same {
         Ok(())
     } else if expected.is_empty() {
-        Err(Failure {
-            expected: "no Set-Cookie".to_owned(),
-            got: describe(response),
-        })
+        Err(Failure::of("no Set-Cookie", response))
     } else {
-        Err(Failure {
-            expected: expected
-                .iter()
-                .map(|line| format!("Set-Cookie: {line}"))
-                .collect::<Vec<_>>()
-                .join("\n"),
-            got: describe(response),
-        })
+        let lines: Vec<String> = expected
+            .iter()
+            .map(|line| format!("Set-Cookie: {line}"))
+            .collect();
+        Err(Failure::of(lines.join("\n"), response))
     }
 }
 
@@ -203,10 +434,7 @@ pub(crate) fn cookie_value(response: &Response, name: &str) -> Result<String, Fa
         .and_then(|line| line.split(';').next())
         .and_then(|pair| pair.split_once('='))
         .map(|(_, value)| value.to_owned())
-        .ok_or_else(|| Failure {
-            expected: format!("a Set-Cookie line for `{name}`"),
-            got: describe(response),
-        })
+        .ok_or_else(|| Failure::of(format!("a Set-Cookie line for `{name}`"), response))
 }
 
 /// A cookie value as the server reads it: `%XX` escapes decoded (as Rocket's cookie jar does).
@@ -246,7 +474,7 @@ pub(crate) fn poll(
             Err(failure) if Instant::now() > deadline => {
                 return Err(Failure {
                     expected: format!("within {within:?}: {}", failure.expected),
-                    got: failure.got,
+                    ..failure
                 })
             }
             Err(_) => std::thread::sleep(Duration::from_millis(100)),
@@ -350,17 +578,15 @@ pub(crate) fn now_seconds() -> i64 {
         })
 }
 
-/// What came back, for a failure: status, `Location`, every `Set-Cookie` line, the page's text.
+/// What came back, for a failure: status, `Location`, every `Set-Cookie` line, what the server
+/// printed with a 5xx, and the HTML of the page's `<main>` (or `<body>`) as it was sent.
 pub(crate) fn describe(response: &Response) -> String {
-    describe_text(response, &page_text(&response.body, None))
+    let html = Html::parse(&response.body);
+    describe_with(response, &html, main_of(&html))
 }
 
-/// Like [`describe`], with the page's text around the first words of `wanted` if it has them.
-fn describe_around(response: &Response, wanted: &str) -> String {
-    describe_text(response, &page_text(&response.body, Some(wanted)))
-}
-
-fn describe_text(response: &Response, text: &str) -> String {
+/// Like [`describe`], with the HTML of `element` (the whole page for `None`).
+fn describe_with(response: &Response, html: &Html<'_>, element: Option<&Element>) -> String {
     let mut lines = vec![format!("status {}", response.status)];
     for location in response.header_values("Location") {
         lines.push(format!("Location: {location}"));
@@ -368,56 +594,57 @@ fn describe_text(response: &Response, text: &str) -> String {
     for cookie in response.header_values("Set-Cookie") {
         lines.push(format!("Set-Cookie: {cookie}"));
     }
-    if !text.is_empty() {
-        lines.push(format!("page: {text}"));
+    if !response.printed.is_empty() {
+        lines.push(format!(
+            "the server printed:\n{}",
+            last_lines(&response.printed, 40)
+        ));
+    }
+    if response.status >= 300 && response.status < 400 {
+        return lines.join("\n");
+    }
+    match element {
+        Some(element) => lines.push(shown_html(html, element)),
+        None if !response.body.trim().is_empty() => {
+            lines.push(format!("the page:\n{}", cut(response.body.trim())));
+        }
+        None => {}
     }
     lines.join("\n")
 }
 
-/// The text a reader sees in `<body>`, tags dropped and spaces collapsed, cut to about 300
-/// characters (from a little before `wanted`'s text when the page has it).
-fn page_text(html: &str, wanted: Option<&str>) -> String {
-    const SHOWN: usize = 300;
-    let body = html.find("<body").map_or(html, |start| &html[start..]);
-    let text = strip_tags(body);
-    let wanted = strip_tags(wanted.unwrap_or(""));
-    let start = match wanted.split_whitespace().next() {
-        Some(first_word) => text.find(first_word).unwrap_or(0),
-        None => 0,
-    };
-    let begin = text[..start]
-        .char_indices()
-        .rev()
-        .nth(60)
-        .map_or(0, |(i, _)| i);
-    let shown: String = text[begin..].chars().take(SHOWN).collect();
-    let mut out = String::new();
-    if begin > 0 {
-        out.push('…');
-    }
-    out.push_str(&shown);
-    if text[begin..].chars().count() > SHOWN {
-        out.push('…');
-    }
-    out
+/// `element`'s HTML as the server sent it, its blank lines dropped, cut at a length that still
+/// shows a student's own markup.
+fn shown_html(html: &Html<'_>, element: &Element) -> String {
+    let source: Vec<&str> = html
+        .source_of(element)
+        .lines()
+        .filter(|line| !line.trim().is_empty())
+        .collect();
+    format!(
+        "the HTML of <{}>:\n{}",
+        element.name,
+        cut(&source.join("\n"))
+    )
 }
 
-/// `html` with its tags dropped and its spaces collapsed.
-fn strip_tags(html: &str) -> String {
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                text.push(' ');
-            }
-            _ if !in_tag => text.push(c),
-            _ => {}
-        }
+/// At most about 2,000 characters of `text`, saying how much is left out.
+fn cut(text: &str) -> String {
+    const SHOWN: usize = 2000;
+    match text.char_indices().nth(SHOWN) {
+        None => text.to_owned(),
+        Some((end, _)) => format!(
+            "{}\n… ({} more characters)",
+            &text[..end],
+            text[end..].chars().count()
+        ),
     }
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The last `n` lines of `text`.
+fn last_lines(text: &str, n: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(n)..].join("\n")
 }
 
 #[cfg(test)]
@@ -484,7 +711,7 @@ mod tests {
                     "b=; Path=/; Max-Age=0; Expires=Mon, 01 Dec 2025 19:43:52 GMT".to_owned(),
                 ),
             ],
-            body: String::new(),
+            ..Response::default()
         };
         let header = cookie_header(&["Cookie: b=2; c=3"], &response).expect("a header");
         assert_eq!(header, "Cookie: c=3; a=1");

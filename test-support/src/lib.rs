@@ -9,7 +9,8 @@ use std::io::{Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 /// How long a lesson may take to start listening before the test gives up.
@@ -47,9 +48,33 @@ pub fn free_port() -> u16 {
 pub struct Server {
     child: Child,
     addr: SocketAddr,
-    /// Everything the process printed so far, standard output then standard error, read by one
-    /// thread each so that a chatty server never blocks on a full pipe.
-    printed: [Option<std::thread::JoinHandle<String>>; 2],
+    /// Everything the process printed so far, standard output and standard error as they came.
+    printed: Printed,
+    /// The threads that read the two pipes (one each, so that a chatty server never blocks on a
+    /// full pipe); they end when the process does.
+    readers: Vec<JoinHandle<()>>,
+}
+
+/// What a running server has printed so far, kept while it runs: a handler's panic message, for
+/// instance, to show next to the 500 it caused.
+#[derive(Clone, Debug, Default)]
+pub struct Printed(Arc<Mutex<String>>);
+
+impl Printed {
+    /// The text printed so far.
+    pub fn text(&self) -> String {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    fn push(&self, text: &str) {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push_str(text);
+    }
 }
 
 impl Server {
@@ -89,14 +114,14 @@ impl Server {
             .stderr(Stdio::piped())
             .spawn()
             .map_err(|e| format!("start {:?}: {e}", command.get_program()))?;
-        let printed = [
-            child.stdout.take().map(drain),
-            child.stderr.take().map(drain),
-        ];
+        let printed = Printed::default();
+        let stdout = child.stdout.take().map(|pipe| drain(pipe, printed.clone()));
+        let stderr = child.stderr.take().map(|pipe| drain(pipe, printed.clone()));
         let mut server = Server {
             child,
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, port)),
             printed,
+            readers: stdout.into_iter().chain(stderr).collect(),
         };
         server.wait_until_listening()?;
         Ok(server)
@@ -105,6 +130,11 @@ impl Server {
     /// The port the server listens on.
     pub fn port(&self) -> u16 {
         self.addr.port()
+    }
+
+    /// What the server has printed so far, and goes on printing while it runs.
+    pub fn printed(&self) -> Printed {
+        self.printed.clone()
     }
 
     /// Waits until the port answers HTTP. A bare connect is not enough: for a moment, another
@@ -116,15 +146,13 @@ impl Server {
                 return Ok(());
             }
             if let Some(status) = self.child.try_wait().expect("poll the server process") {
-                let printed: String = self
-                    .printed
-                    .iter_mut()
-                    .filter_map(Option::take)
-                    .filter_map(|reader| reader.join().ok())
-                    .collect();
+                for reader in self.readers.drain(..) {
+                    let _ = reader.join();
+                }
                 return Err(format!(
-                    "the server exited with {status} before listening on {}:\n{printed}",
-                    self.addr
+                    "the server exited with {status} before listening on {}:\n{}",
+                    self.addr,
+                    self.printed.text()
                 ));
             }
             if Instant::now() > deadline {
@@ -165,12 +193,28 @@ fn answers_http(addr: SocketAddr) -> bool {
 /// Sends `GET path` to `addr` with the extra header lines `headers` (such as
 /// `"Cookie: user=admin"`) exactly as written, and returns the whole response.
 pub fn get(addr: SocketAddr, path: &str, headers: &[&str]) -> Response {
-    send(addr, &format!("GET {path}"), headers, "")
+    try_get(addr, path, headers).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Sends `POST path` to `addr` with the url-encoded form `body` (such as `"nm=Tim"`) and the
 /// extra header lines `headers`, and returns the whole response.
 pub fn post_form(addr: SocketAddr, path: &str, body: &str, headers: &[&str]) -> Response {
+    try_post_form(addr, path, body, headers).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Like [`get`], but says what went wrong (no connection, the connection dropped, no HTTP) instead
+/// of panicking.
+pub fn try_get(addr: SocketAddr, path: &str, headers: &[&str]) -> Result<Response, String> {
+    try_send(addr, &format!("GET {path}"), headers, "")
+}
+
+/// Like [`post_form`], but says what went wrong instead of panicking.
+pub fn try_post_form(
+    addr: SocketAddr,
+    path: &str,
+    body: &str,
+    headers: &[&str],
+) -> Result<Response, String> {
     let form_headers = [
         "Content-Type: application/x-www-form-urlencoded".to_owned(),
         format!("Content-Length: {}", body.len()),
@@ -180,14 +224,39 @@ pub fn post_form(addr: SocketAddr, path: &str, body: &str, headers: &[&str]) -> 
         .map(String::as_str)
         .chain(headers.iter().copied())
         .collect();
-    send(addr, &format!("POST {path}"), &all, body)
+    try_send(addr, &format!("POST {path}"), &all, body)
 }
 
-fn send(addr: SocketAddr, method_and_path: &str, headers: &[&str], body: &str) -> Response {
-    let mut stream = TcpStream::connect(addr).expect("connect to the server");
+/// The request as a reader wants to see it in a failure: the method and path, the header lines
+/// a check chose (such as `Cookie:`), and the form it sent.
+fn shown_request(method_and_path: &str, headers: &[&str], body: &str) -> String {
+    let mut lines = vec![method_and_path.to_owned()];
+    lines.extend(
+        headers
+            .iter()
+            .filter(|line| {
+                !line.starts_with("Content-Type:") && !line.starts_with("Content-Length:")
+            })
+            .map(|line| (*line).to_owned()),
+    );
+    if !body.is_empty() {
+        lines.push(format!("(form) {body}"));
+    }
+    lines.join("\n")
+}
+
+fn try_send(
+    addr: SocketAddr,
+    method_and_path: &str,
+    headers: &[&str],
+    body: &str,
+) -> Result<Response, String> {
+    let shown = shown_request(method_and_path, headers, body);
+    let failed = |what: &str, e: &dyn std::fmt::Display| format!("{shown}\n{what}: {e}");
+    let mut stream = TcpStream::connect(addr).map_err(|e| failed("could not connect", &e))?;
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
-        .expect("set a read timeout");
+        .map_err(|e| failed("could not set a read timeout", &e))?;
     // HTTP/1.0: the server answers with a Content-Length and closes, so reading to the end
     // is the whole response (no chunked encoding to undo).
     let mut request = format!("{method_and_path} HTTP/1.0\r\nHost: {addr}\r\n");
@@ -199,18 +268,24 @@ fn send(addr: SocketAddr, method_and_path: &str, headers: &[&str], body: &str) -
     request.push_str(body);
     stream
         .write_all(request.as_bytes())
-        .expect("send the request");
+        .map_err(|e| failed("could not send the request", &e))?;
     let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).expect("read the response");
-    Response::parse(&String::from_utf8_lossy(&raw))
+    stream
+        .read_to_end(&mut raw)
+        .map_err(|e| failed("the connection broke while reading the answer", &e))?;
+    let mut response = Response::parse(&String::from_utf8_lossy(&raw))
+        .map_err(|e| failed("no HTTP answer", &e))?;
+    response.request = shown;
+    Ok(response)
 }
 
-/// Reads `pipe` to its end on a thread of its own.
-fn drain(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<String> {
+/// Reads `pipe` to its end on a thread of its own, adding what comes to `printed` as it comes.
+fn drain(mut pipe: impl Read + Send + 'static, printed: Printed) -> JoinHandle<()> {
     std::thread::spawn(move || {
-        let mut text = Vec::new();
-        let _ = pipe.read_to_end(&mut text);
-        String::from_utf8_lossy(&text).into_owned()
+        let mut chunk = [0; 4096];
+        while let Ok(n @ 1..) = pipe.read(&mut chunk) {
+            printed.push(&String::from_utf8_lossy(&chunk[..n]));
+        }
     })
 }
 
@@ -264,35 +339,42 @@ impl Drop for Server {
 }
 
 /// An HTTP response as it came over the wire.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Response {
     pub status: u16,
     /// Header lines in order, names as sent.
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// The request it answers, as a failure shows it: `GET /user`, the chosen header lines (such
+    /// as `Cookie: …`), the form.
+    pub request: String,
+    /// What the server printed up to this answer, where the caller has it and wants it shown (the
+    /// specs fill it in on a 5xx: a handler's panic message); empty otherwise.
+    pub printed: String,
 }
 
 impl Response {
-    fn parse(raw: &str) -> Response {
+    fn parse(raw: &str) -> Result<Response, String> {
         let (head, body) = raw
             .split_once("\r\n\r\n")
-            .unwrap_or_else(|| panic!("no end of headers in the response: {raw:?}"));
+            .ok_or_else(|| format!("no end of headers in the response: {raw:?}"))?;
         let mut lines = head.split("\r\n");
         let status_line = lines.next().unwrap_or_default();
         let status = status_line
             .split(' ')
             .nth(1)
             .and_then(|code| code.parse().ok())
-            .unwrap_or_else(|| panic!("bad status line {status_line:?}"));
+            .ok_or_else(|| format!("bad status line {status_line:?}"))?;
         let headers = lines
             .filter_map(|line| line.split_once(':'))
             .map(|(name, value)| (name.to_owned(), value.trim().to_owned()))
             .collect();
-        Response {
+        Ok(Response {
             status,
             headers,
             body: body.to_owned(),
-        }
+            ..Response::default()
+        })
     }
 
     /// Every value of the header `name` (case-insensitive), in order.
