@@ -126,8 +126,8 @@ const WRONG: &[Wrong] = &[
         what: "the refresh on every page renews a long session by `session_lifetime`",
         patches: &[(
             "src/main.rs",
-            "write(request.cookies(), &mut data, config.lifetime(data.lifetime));",
-            "write(request.cookies(), &mut data, config.lifetime(Lifetime::Short));",
+            "let lifetime = config.lifetime(data.lifetime);\n                    write(",
+            "let lifetime = config.lifetime(Lifetime::Short);\n                    write(",
         )],
         fails: "every page moves a kept-signed-in long session forward",
     },
@@ -323,10 +323,12 @@ fn variant(course: &Course, n: u8, package: &str, change: impl FnOnce(&Path)) ->
 
 /// The whole proof of challenge `n`: starting code, reference, wrong answers, in that order.
 fn challenge_is_proven(n: u8) {
-    let course = scratch(&format!("challenge-{n:02}"));
     // One package and directory for every variant, built with incremental compilation, so that
-    // each build after the first recompiles only what its patch changed.
-    let mut course = course;
+    // each build after the first recompiles only what its patch changed. The directory is the
+    // same in every run: cargo keeps the path of a package's sources relative to the target
+    // directory, so another directory under the same package name would look fresh to it.
+    let mut course = scratch(&format!("challenge-{n:02}"));
+    course.exercises = Path::new(env!("CARGO_TARGET_TMPDIR")).join("challenge-proofs");
     course
         .build_env
         .retain(|(key, _)| key != "CARGO_INCREMENTAL");

@@ -179,6 +179,18 @@ pub(crate) fn element_by_id<'h>(html: &'h str, id: &str) -> Option<&'h str> {
     Some(inner_html(html, tag))
 }
 
+/// The page without the content of its element `id="<id>"` (such as the panel, `sent`, which
+/// shows every cookie's value).
+pub(crate) fn without_id(html: &str, id: &str) -> String {
+    match element_by_id(html, id) {
+        Some(inner) if !inner.is_empty() => {
+            let start = inner.as_ptr() as usize - html.as_ptr() as usize;
+            format!("{}{}", &html[..start], &html[start + inner.len()..])
+        }
+        _ => html.to_owned(),
+    }
+}
+
 /// Expects a 200 page with an element `id="<id>"`; returns what a reader sees in it.
 pub(crate) fn text_by_id(response: &Response, id: &str) -> Result<String, Failure> {
     crate::steps::assert_status(response, 200)?;

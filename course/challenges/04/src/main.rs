@@ -75,11 +75,11 @@ struct SessionData {
     user: String,
     /// Flask's `session.permanent`: the "Keep me signed in" box.
     permanent: bool,
+    /// The server refuses the session from then on: the encrypted value has no time of its own.
+    expires: DateTime<Utc>,
     /// The lifetime chosen at login: every later request enforces and renews this one.
     #[serde(default)]
     lifetime: Lifetime,
-    /// The server refuses the session from then on: the encrypted value has no time of its own.
-    expires: DateTime<Utc>,
 }
 // ANCHOR_END: session_data
 
@@ -140,7 +140,8 @@ impl<'r> FromRequest<'r> for User {
             Some(Ok(mut data)) if data.is_current(now(), config.lifetime(data.lifetime)) => {
                 // Flask's `SESSION_REFRESH_EACH_REQUEST`: a permanent session slides forward.
                 if data.permanent {
-                    write(request.cookies(), &mut data, config.lifetime(data.lifetime));
+                    let lifetime = config.lifetime(data.lifetime);
+                    write(request.cookies(), &mut data, lifetime);
                 }
                 Outcome::Success(User(data))
             }
@@ -213,8 +214,8 @@ fn login<'r>(
     let mut data = SessionData {
         user: login.nm.trim().to_owned(),
         permanent: login.remember,
-        lifetime: login.lifetime,
         expires: now(),
+        lifetime: login.lifetime,
     };
     write(jar, &mut data, config.lifetime(login.lifetime));
     Ok(Redirect::to(uri!(show_user)))
