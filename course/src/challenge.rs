@@ -17,6 +17,19 @@ use crate::{code_files, copy_code, exercise_manifest, read, write, Course, State
 /// The lessons with a challenge.
 pub const CHALLENGES: std::ops::RangeInclusive<u8> = 2..=7;
 
+/// Challenge `n`'s name.
+pub fn title(n: u8) -> Option<&'static str> {
+    match n {
+        2 => Some("A visit counter the browser cannot change"),
+        3 => Some("Forget my colour"),
+        4 => Some("Two lifetimes"),
+        5 => Some("Welcome back"),
+        6 => Some("Your sessions"),
+        7 => Some("Three sessions at most"),
+        _ => None,
+    }
+}
+
 /// Challenge `n`'s task, as its README shows it.
 pub fn task(n: u8) -> Option<&'static str> {
     match n {
@@ -155,8 +168,9 @@ impl Course {
              [build]\ntarget-dir = \"../../target\"\n",
         )?;
         let readme = format!(
-            "# Challenge {n:02} · {}\n\nStarted from `{origin}`; it serves on \
-             <http://127.0.0.1:{}> (`cargo run` here).\n\n{task}",
+            "# Challenge {n:02} · {}\n\nStarted from `{origin}` (lesson {n:02} · {}); it serves \
+             on <http://127.0.0.1:{}> (`cargo run` here).\n\n{task}",
+            title(n).unwrap_or_default(),
             self.title(n),
             port(n)
         );
@@ -239,7 +253,8 @@ pub fn command(
         "start" => {
             let dir = course.start_challenge(n, &package(n), flags.contains(&"--overwrite"))?;
             let shown = course.shown(&dir);
-            println!("Challenge {n:02} · {} is in {shown}/", course.title(n));
+            let name = title(n).unwrap_or_default();
+            println!("Challenge {n:02} · {name} is in {shown}/");
             println!("The task is in {shown}/README.md:\n");
             let task = task(n).unwrap_or_default().trim();
             println!("{}", task.split("\n\n").next().unwrap_or(""));
@@ -429,6 +444,7 @@ mod tests {
         let course = Course::at(root);
         for n in CHALLENGES {
             let task = task(n).expect("a task");
+            assert!(title(n).is_some(), "{n:02}");
             assert!(task.contains(&command_line("check", n)), "{n:02}");
             assert!(
                 !task.contains("## Hint"),
