@@ -2,6 +2,7 @@
 //! lesson's code, builds it against the workspace's already compiled dependencies, and holds it to
 //! the lesson's black-box spec (package `specs`).
 
+pub mod challenge;
 pub mod diff;
 
 use std::fmt::Write as _;

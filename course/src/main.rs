@@ -23,6 +23,10 @@ Commands:
                    passed, or with --force
   help             this text
 
+Going further: `start|check|hint|solution NN --challenge` do the same for lesson NN's challenge
+(lessons 02 to 07), a task that no chapter solves, in exercises/challenge-NN/ (port 82NN),
+checked against the challenge's checks and lesson NN's own.
+
 Work in exercises/lesson-NN/ (`cargo run` there serves it on http://127.0.0.1:81NN).
 Colours are used on a terminal unless NO_COLOR is set.
 ";
@@ -88,6 +92,7 @@ fn run(args: &[String], style: &Style) -> Result<ExitCode, String> {
     };
     for flag in &flags {
         let known = match words.first().copied() {
+            Some("start" | "check" | "hint" | "solution") if *flag == "--challenge" => true,
             Some("start") => *flag == "--overwrite",
             Some("solution") => *flag == "--force",
             _ => *flag == "--help",
@@ -99,6 +104,9 @@ fn run(args: &[String], style: &Style) -> Result<ExitCode, String> {
     if flags.contains(&"--help") {
         print!("{HELP}");
         return Ok(ExitCode::SUCCESS);
+    }
+    if flags.contains(&"--challenge") {
+        return course::challenge::command(&course, words[0], number()?, &flags, style.color);
     }
     match words.first().copied() {
         None | Some("help") => {

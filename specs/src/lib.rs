@@ -9,6 +9,13 @@
 //! specs::assert_passes(specs::spec(2).expect("lesson 02 has a spec"), &program);
 //! ```
 
+mod challenge_02;
+mod challenge_03;
+mod challenge_04;
+mod challenge_05;
+mod challenge_06;
+mod challenge_07;
+mod challenges;
 mod html;
 mod lesson_01;
 mod lesson_02;
@@ -364,6 +371,20 @@ pub fn spec(lesson: u8) -> Option<&'static [Check]> {
         5 => Some(lesson_05::CHECKS),
         6 => Some(lesson_06::CHECKS),
         7 => Some(lesson_07::CHECKS),
+        _ => None,
+    }
+}
+
+/// The checks of lesson `lesson`'s challenge (lessons 02 to 07 have one), `None` for a lesson
+/// without one. A challenge is held to its lesson's spec as well.
+pub fn challenge(lesson: u8) -> Option<&'static [Check]> {
+    match lesson {
+        2 => Some(challenge_02::CHECKS),
+        3 => Some(challenge_03::CHECKS),
+        4 => Some(challenge_04::CHECKS),
+        5 => Some(challenge_05::CHECKS),
+        6 => Some(challenge_06::CHECKS),
+        7 => Some(challenge_07::CHECKS),
         _ => None,
     }
 }

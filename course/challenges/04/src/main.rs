@@ -1,0 +1,296 @@
+//! Lesson 04: a permanent session with a lifetime the server enforces, as Flask's
+//! `session.permanent = True` and `permanent_session_lifetime` (seeds 000 to 002).
+//!
+//! Run: `cargo run -p lesson-04` (sessions of 30 s: `ROCKET_SESSION_LIFETIME=30 cargo run -p
+//! lesson-04`), then open <http://127.0.0.1:8004>. Chapter: docs/src/lesson-04.md.
+
+use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
+use lesson_support::Page;
+use rocket::fairing::AdHoc;
+use rocket::form::{Contextual, Form, FromForm, FromFormField};
+use rocket::fs::relative;
+use rocket::http::{Cookie, CookieJar, Status};
+use rocket::outcome::try_outcome;
+use rocket::request::{FromRequest, Outcome, Request};
+use rocket::response::Redirect;
+use rocket::time::{Duration, OffsetDateTime};
+use rocket::{get, launch, post, routes, uri, Build, Rocket, State};
+use rocket_dyn_templates::{context, Template};
+use serde::{Deserialize, Serialize};
+use std::num::NonZeroU32;
+
+#[cfg(test)]
+mod tests;
+
+/// One private cookie holds the whole session, as Flask's cookie `session` does.
+const SESSION_COOKIE: &str = "session";
+
+// ANCHOR: config
+/// `session_lifetime`, in seconds, from Rocket.toml or `ROCKET_SESSION_LIFETIME`. Zero, a
+/// negative number or text stops the launch with Rocket's message, naming where it came from.
+#[derive(Deserialize)]
+struct SessionConfig {
+    #[serde(default = "five_minutes")]
+    session_lifetime: NonZeroU32,
+    /// The longer of the two lifetimes on offer (`lifetime=long`), in seconds.
+    #[serde(default = "one_day")]
+    long_session_lifetime: NonZeroU32,
+}
+
+/// The two lifetimes the login form offers, as the form sends them and the session keeps them.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, FromFormField)]
+#[serde(rename_all = "lowercase")]
+enum Lifetime {
+    /// `session_lifetime`; also what a session of lesson 04, which has no `lifetime`, means.
+    #[default]
+    Short,
+    /// `long_session_lifetime`.
+    Long,
+}
+
+/// The seeds' five minutes (Flask's own default is 31 days).
+fn five_minutes() -> NonZeroU32 {
+    NonZeroU32::new(300).expect("300 is not zero")
+}
+
+fn one_day() -> NonZeroU32 {
+    NonZeroU32::new(86_400).expect("86400 is not zero")
+}
+
+impl SessionConfig {
+    fn lifetime(&self, chosen: Lifetime) -> TimeDelta {
+        let seconds = match chosen {
+            Lifetime::Short => self.session_lifetime,
+            Lifetime::Long => self.long_session_lifetime,
+        };
+        TimeDelta::seconds(seconds.get().into())
+    }
+}
+// ANCHOR_END: config
+
+// ANCHOR: session_data
+/// Flask's session dict, typed, as JSON in one private cookie: unreadable and unchangeable.
+#[derive(Serialize, Deserialize)]
+struct SessionData {
+    user: String,
+    /// Flask's `session.permanent`: the "Keep me signed in" box.
+    permanent: bool,
+    /// The server refuses the session from then on: the encrypted value has no time of its own.
+    expires: DateTime<Utc>,
+    /// The lifetime chosen at login: every later request enforces and renews this one.
+    #[serde(default)]
+    lifetime: Lifetime,
+}
+// ANCHOR_END: session_data
+
+// ANCHOR: read
+/// The session the request carried: `None` without one, `Err` when it does not decrypt to one.
+fn read(jar: &CookieJar<'_>) -> Option<Result<SessionData, ()>> {
+    jar.get(SESSION_COOKIE)?;
+    let cookie = jar.get_private(SESSION_COOKIE);
+    Some(
+        cookie
+            .and_then(|cookie| serde_json::from_str(cookie.value()).ok())
+            .ok_or(()),
+    )
+}
+
+impl SessionData {
+    /// Not expired, and not claiming more time than the current lifetime (after it was cut).
+    fn is_current(&self, now: DateTime<Utc>, lifetime: TimeDelta) -> bool {
+        now < self.expires && self.expires <= now + lifetime
+    }
+}
+
+/// Now, in whole seconds like a cookie's `Expires`.
+fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(0)
+}
+// ANCHOR_END: read
+
+// ANCHOR: write
+/// Writes the session with a fresh expiry: permanent with both `Max-Age` and `Expires` (with
+/// `Max-Age` alone Rocket adds a one-week `Expires`), else a browser-session cookie.
+fn write(jar: &CookieJar<'_>, data: &mut SessionData, lifetime: TimeDelta) {
+    data.expires = now() + lifetime;
+    let json = serde_json::to_string(data).expect("strings, a bool and a date serialise");
+    let cookie = Cookie::build((SESSION_COOKIE, json));
+    let cookie = match OffsetDateTime::from_unix_timestamp(data.expires.timestamp()) {
+        Ok(expires) if data.permanent => cookie
+            .max_age(Duration::seconds(lifetime.num_seconds()))
+            .expires(expires),
+        _ => cookie.expires(None),
+    };
+    jar.add_private(cookie);
+}
+// ANCHOR_END: write
+
+// ANCHOR: guard
+/// A logged-in user: a session cookie that decrypts and whose time is not up.
+struct User(SessionData);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for User {
+    type Error = ();
+
+    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ()> {
+        let config = try_outcome!(request.guard::<&State<SessionConfig>>().await);
+        match read(request.cookies()) {
+            // Each session is held to the lifetime it was given, as the config says it now.
+            Some(Ok(mut data)) if data.is_current(now(), config.lifetime(data.lifetime)) => {
+                // Flask's `SESSION_REFRESH_EACH_REQUEST`: a permanent session slides forward.
+                if data.permanent {
+                    let lifetime = config.lifetime(data.lifetime);
+                    write(request.cookies(), &mut data, lifetime);
+                }
+                Outcome::Success(User(data))
+            }
+            // No cookie, an expired one or an unreadable one: not logged in, cookie ignored.
+            _ => Outcome::Forward(Status::Unauthorized),
+        }
+    }
+}
+// ANCHOR_END: guard
+
+#[get("/")]
+fn home() -> Page {
+    Page::render("index", context! {})
+}
+
+// ANCHOR: login_form
+#[get("/login")]
+fn login_form(user: Option<User>, config: &State<SessionConfig>) -> Result<Page, Redirect> {
+    // Flask: `if "user" in session: return redirect(url_for("user"))`.
+    if user.is_some() {
+        return Err(Redirect::to(uri!(show_user)));
+    }
+    Ok(login_page(config, None, true, "short"))
+}
+
+/// The login form, with the two lifetimes in seconds and what was chosen.
+fn login_page(
+    config: &SessionConfig,
+    form: Option<&rocket::form::Context<'_>>,
+    remember: bool,
+    lifetime: &str,
+) -> Page {
+    let short = config.lifetime(Lifetime::Short).num_seconds();
+    let long = config.lifetime(Lifetime::Long).num_seconds();
+    Page::render(
+        "login",
+        context! { form, remember, lifetime, short, long },
+    )
+}
+// ANCHOR_END: login_form
+
+// ANCHOR: login
+#[derive(FromForm)]
+struct Login<'r> {
+    #[field(validate = lesson_support::name())]
+    nm: &'r str,
+    /// A ticked checkbox sends `remember=on`; an unticked one sends nothing: `false`.
+    remember: bool,
+    /// `short` or `long`; any other value is refused (422). Not sent: `short`.
+    #[field(default = Lifetime::Short)]
+    lifetime: Lifetime,
+}
+
+#[post("/login", data = "<form>")]
+fn login<'r>(
+    form: Form<Contextual<'r, Login<'r>>>,
+    jar: &CookieJar<'_>,
+    config: &State<SessionConfig>,
+) -> Result<Redirect, (Status, Page)> {
+    let Some(login) = &form.value else {
+        let remember = form.context.field_value("remember").is_some();
+        let lifetime = match form.context.field_value("lifetime") {
+            Some("long") => "long",
+            _ => "short",
+        };
+        let page = login_page(config, Some(&form.context), remember, lifetime);
+        return Err((form.context.status(), page));
+    };
+    // Flask: `session.permanent = remember` and `session["user"] = name`.
+    let mut data = SessionData {
+        user: login.nm.trim().to_owned(),
+        permanent: login.remember,
+        expires: now(),
+        lifetime: login.lifetime,
+    };
+    write(jar, &mut data, config.lifetime(login.lifetime));
+    Ok(Redirect::to(uri!(show_user)))
+}
+// ANCHOR_END: login
+
+// ANCHOR: user
+#[get("/user")]
+fn show_user(user: User) -> Page {
+    let User(session) = user;
+    Page::render(
+        "user",
+        context! {
+            name: &session.user,
+            permanent: session.permanent,
+            expires_at: session.expires.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+            seconds_left: (session.expires - now()).num_seconds(),
+        },
+    )
+}
+
+#[get("/user", rank = 2)]
+fn not_logged_in() -> Redirect {
+    Redirect::to(uri!(login_form))
+}
+// ANCHOR_END: user
+
+// ANCHOR: logout
+#[get("/logout")]
+fn logout(jar: &CookieJar<'_>) -> Redirect {
+    // Flask: `session.pop("user", None)`. Nothing else is in this session, so its cookie goes.
+    jar.remove_private(SESSION_COOKIE);
+    Redirect::to(uri!(login_form))
+}
+// ANCHOR_END: logout
+
+// ANCHOR: panel
+fn explain(request: &Request<'_>, cookie: &Cookie<'static>) -> Option<String> {
+    if cookie.name() != SESSION_COOKIE {
+        return None;
+    }
+    let config = request.rocket().state::<SessionConfig>()?;
+    let now = now();
+    let json = |data: &SessionData| serde_json::to_string(data).unwrap_or_default();
+    Some(match read(request.cookies())? {
+        Ok(data) if data.is_current(now, config.lifetime(data.lifetime)) => format!(
+            "Decrypted with this server's key: {}. Accepted for {} more seconds.",
+            json(&data),
+            (data.expires - now).num_seconds()
+        ),
+        Ok(data) => format!(
+            "Decrypted with this server's key: {}. Its time is up (or it claims more than the \
+             lifetime of {} seconds), so the server refuses it: you are not logged in.",
+            json(&data),
+            config.lifetime(data.lifetime).num_seconds()
+        ),
+        Err(()) => "Could not be read with this server's key (forged, changed, cut short, made \
+            with another key, or not this lesson's session): ignored, you are not logged in."
+            .to_owned(),
+    })
+}
+// ANCHOR_END: panel
+
+// ANCHOR: rocket
+#[launch]
+fn rocket() -> Rocket<Build> {
+    // No secret key here: debug builds make a random one per launch, release builds refuse to start.
+    rocket::custom(lesson_support::figment(8004, relative!("templates")))
+        .attach(Template::fairing())
+        .attach(lesson_support::explain(explain))
+        // Reads `session_lifetime` at launch; a bad value stops it, naming where it came from.
+        .attach(AdHoc::config::<SessionConfig>())
+        .mount(
+            "/",
+            routes![home, login_form, login, show_user, not_logged_in, logout],
+        )
+}
+// ANCHOR_END: rocket
