@@ -164,8 +164,7 @@ impl Course {
         }
         write(
             &dir.join(".cargo/config.toml"),
-            "# Share the course's target directory, so the dependencies it compiled are reused.\n\
-             [build]\ntarget-dir = \"../../target\"\n",
+            &crate::exercise_config(&self.root),
         )?;
         let readme = format!(
             "# Challenge {n:02} · {}\n\nStarted from `{origin}` (lesson {n:02} · {}); it serves \

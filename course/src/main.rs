@@ -288,8 +288,15 @@ fn check(course: &Course, n: u8, style: &Style) -> Result<ExitCode, String> {
 /// A failed check with everything its failure holds. The pattern names every field of
 /// `specs::Failure`, so that a field added there stops this from compiling until it is printed.
 fn print_failure(check: &specs::Check, failure: &specs::Failure, style: &Style) {
-    let specs::Failure { expected, got } = failure;
+    let specs::Failure {
+        request,
+        expected,
+        got,
+    } = failure;
     println!("\n{} {}", style.red("✗"), style.bold(check.name));
+    if !request.is_empty() {
+        println!("  request:  {}", indent(request));
+    }
     println!("  expected: {}", indent(expected));
     println!("  got:      {}", indent(got));
     println!("  hint:     {}", check.hint);

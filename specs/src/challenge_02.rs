@@ -50,6 +50,7 @@ fn expect_count(count: u64, expected: u64, after: &str) -> Result<(), Failure> {
         Ok(())
     } else {
         Err(Failure {
+            request: String::new(),
             expected: format!("`#visits` says {expected} {after}"),
             got: format!("`#visits` says {count}"),
         })
@@ -77,6 +78,7 @@ fn the_count_travels_encrypted(program: &dyn Program) -> Result<(), Failure> {
         line,
     ) {
         return Err(Failure {
+            request: String::new(),
             expected: "Set-Cookie: visits=<encrypted>; HttpOnly; SameSite=Strict; Path=/…"
                 .to_owned(),
             got: describe(&first),
@@ -85,6 +87,7 @@ fn the_count_travels_encrypted(program: &dyn Program) -> Result<(), Failure> {
     let value = percent_decode(&cookie_value(&first, "visits")?);
     if value.trim() == "1" {
         return Err(Failure {
+            request: String::new(),
             expected: "a value that does not show the count".to_owned(),
             got: format!("visits={value}"),
         });
@@ -163,6 +166,7 @@ fn logged_out_nothing_is_counted(program: &dyn Program) -> Result<(), Failure> {
     match set_cookie_line(&response, "visits") {
         None => Ok(()),
         Some(_) => Err(Failure {
+            request: String::new(),
             expected: "no Set-Cookie for `visits`".to_owned(),
             got: describe(&response),
         }),

@@ -3,7 +3,7 @@
 
 use crate::challenges::{tags, text_of, without_id};
 use crate::steps::{
-    assert_no_set_cookie, assert_page, assert_redirect, assert_status, cookie_header, describe,
+    assert_greets, assert_no_set_cookie, assert_redirect, assert_status, cookie_header, describe,
     logged_in, set_cookie_line, start,
 };
 use crate::{App, Check, Failure, Program, Response};
@@ -50,10 +50,11 @@ fn selected_options(response: &Response) -> Vec<String> {
 /// Expects /user, as the browser with `cookie`, to greet Tim with `selected` the chosen colours.
 fn expect_user_page(app: &App, cookie: &str, selected: &[&str]) -> Result<Response, Failure> {
     let page = app.get("/user", &[cookie]);
-    assert_page(&page, &["Hello, Tim"])?;
+    assert_greets(&page, "Tim")?;
     let shown = selected_options(&page);
     if shown != selected {
         return Err(Failure {
+            request: String::new(),
             expected: format!("/user with the options {selected:?} selected"),
             got: format!("selected: {shown:?}\n{}", describe(&page)),
         });
@@ -71,6 +72,7 @@ fn forgetting_removes_the_colour_only(program: &dyn Program) -> Result<(), Failu
         set_cookie_line(&response, "colour").is_some_and(|line| line.contains("Max-Age=0"));
     if !removes_colour || set_cookie_line(&response, "user").is_some() {
         return Err(Failure {
+            request: String::new(),
             expected:
                 "a removal of `colour` (`colour=; … Max-Age=0 …`), and no Set-Cookie for `user`"
                     .to_owned(),
@@ -96,6 +98,7 @@ fn the_page_says_so_once(program: &dyn Program) -> Result<(), Failure> {
         set_cookie_line(&page, "_flash").is_some_and(|line| line.contains("Max-Age=0"));
     if !shown(&page).contains(MESSAGE) || !removes_flash {
         return Err(Failure {
+            request: String::new(),
             expected: format!("/user saying {MESSAGE:?} outside the panel, and removing `_flash`"),
             got: describe(&page),
         });
@@ -104,6 +107,7 @@ fn the_page_says_so_once(program: &dyn Program) -> Result<(), Failure> {
     assert_status(&again, 200)?;
     if shown(&again).contains(MESSAGE) {
         return Err(Failure {
+            request: String::new(),
             expected: format!("the next /user without {MESSAGE:?}"),
             got: describe(&again),
         });
@@ -129,6 +133,7 @@ fn a_link_cannot_forget(program: &dyn Program) -> Result<(), Failure> {
     let response = app.get("/colour/forget", &[&cookie]);
     if (200..400).contains(&response.status) || set_cookie_line(&response, "colour").is_some() {
         return Err(Failure {
+            request: String::new(),
             expected: "a 4xx answer (no GET route) that sets no cookie `colour`".to_owned(),
             got: describe(&response),
         });

@@ -3,7 +3,9 @@
 //! listed, and only they can be ended. Only a server-side session can do this.
 
 use crate::challenges::forms;
-use crate::steps::{assert_page, assert_redirect, describe, form_encode, logged_in, start};
+use crate::steps::{
+    assert_greets, assert_redirect, assert_status, describe, form_encode, logged_in, start,
+};
 use crate::{App, Check, Failure, Program};
 
 const TASK: &str = "Challenge 06 (course/challenges/06.md)";
@@ -28,7 +30,7 @@ pub(crate) const NEEDS_LOGIN: &str =
 /// browser with `cookie` sees /sessions.
 fn listed(app: &App, cookie: &str) -> Result<Vec<String>, Failure> {
     let page = app.get("/sessions", &[cookie]);
-    assert_page(&page, &[])?;
+    assert_status(&page, 200)?;
     let ends: Vec<String> = forms(&page.body)
         .iter()
         .filter(|form| form.action == "/sessions/end" && form.method == "post")
@@ -45,6 +47,7 @@ fn expect_listed(app: &App, cookie: &str, count: usize, who: &str) -> Result<Vec
     } else {
         let page = app.get("/sessions", &[cookie]);
         Err(Failure {
+            request: String::new(),
             expected: format!(
                 "{count} forms posting `session` to /sessions/end on {who}'s /sessions"
             ),
@@ -64,7 +67,7 @@ fn end(app: &App, cookie: &str, handle: &str) -> test_support::Response {
 
 /// Expects the browser with `cookie` to be logged in as `name`.
 fn expect_logged_in(app: &App, cookie: &str, name: &str) -> Result<(), Failure> {
-    assert_page(&app.get("/user", &[cookie]), &[&format!("Hello, {name}")])
+    assert_greets(&app.get("/user", &[cookie]), name)
 }
 
 fn the_page_lists_your_sessions(program: &dyn Program) -> Result<(), Failure> {
@@ -76,6 +79,7 @@ fn the_page_lists_your_sessions(program: &dyn Program) -> Result<(), Failure> {
     let anns = expect_listed(&app, &ann, 1, "Ann")?;
     if tims.contains(&anns[0]) || tims[0] == tims[1] {
         return Err(Failure {
+            request: String::new(),
             expected: "two different sessions for Tim, and Ann's not among them".to_owned(),
             got: format!("Tim's: {tims:?}, Ann's: {anns:?}"),
         });
@@ -100,6 +104,7 @@ fn ending_one_logs_out_that_browser_only(program: &dyn Program) -> Result<(), Fa
     let left = expect_listed(&app, &here, 1, "Tim")?;
     if left != this_one {
         return Err(Failure {
+            request: String::new(),
             expected: format!("this browser's session {this_one:?} listed"),
             got: format!("{left:?}"),
         });
@@ -115,6 +120,7 @@ fn nobody_ends_a_session_of_someone_else(program: &dyn Program) -> Result<(), Fa
     let response = end(&app, &ann, &tims[0]);
     if response.status >= 500 {
         return Err(Failure {
+            request: String::new(),
             expected: "a redirect or a 4xx".to_owned(),
             got: describe(&response),
         });

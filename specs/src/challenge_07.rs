@@ -4,7 +4,7 @@
 use test_support::redis::RedisServer;
 
 use crate::steps::{
-    assert_page, assert_redirect, cookie_header, logged_in, start, start_with, submit_login,
+    assert_greets, assert_redirect, cookie_header, logged_in, start, start_with, submit_login,
 };
 use crate::{App, Check, Failure, Program, Settings};
 
@@ -37,11 +37,12 @@ pub(crate) const ON_REDIS: &str =
 fn expect(app: &App, cookie: &str, name: &str, in_: bool, which: &str) -> Result<(), Failure> {
     let page = app.get("/user", &[cookie]);
     let result = if in_ {
-        assert_page(&page, &[&format!("Hello, {name}")])
+        assert_greets(&page, name)
     } else {
         assert_redirect(&page, "/login")
     };
     result.map_err(|failure| Failure {
+        request: String::new(),
         expected: format!("{which}: {}", failure.expected),
         got: failure.got,
     })

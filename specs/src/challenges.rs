@@ -197,6 +197,7 @@ pub(crate) fn text_by_id(response: &Response, id: &str) -> Result<String, Failur
     element_by_id(&response.body, id)
         .map(text_of)
         .ok_or_else(|| Failure {
+            request: String::new(),
             expected: format!("a page with an element id=\"{id}\""),
             got: describe(response),
         })
@@ -207,6 +208,7 @@ pub(crate) fn assert_no_id(response: &Response, id: &str) -> Result<(), Failure>
     match element_by_id(&response.body, id) {
         None => Ok(()),
         Some(inner) => Err(Failure {
+            request: String::new(),
             expected: format!("a page without an element id=\"{id}\""),
             got: format!("id=\"{id}\" holds {inner:?}\n{}", describe(response)),
         }),
@@ -266,6 +268,7 @@ pub(crate) fn forms(html: &str) -> Vec<Form> {
 pub(crate) fn number_by_id(response: &Response, id: &str) -> Result<u64, Failure> {
     let text = text_by_id(response, id)?;
     text.trim().parse().map_err(|_| Failure {
+        request: String::new(),
         expected: format!("a whole number in the element id=\"{id}\""),
         got: format!("{text:?}\n{}", describe(response)),
     })
