@@ -377,11 +377,14 @@ fn explain(request: &Request<'_>, cookie: &Cookie<'static>) -> Option<String> {
 /// Memory, or a Redis that must answer now: better no server than one that cannot keep a login.
 fn open_store() -> AdHoc {
     AdHoc::try_on_ignite("Session store", |rocket| async {
-        let config = rocket.state::<SessionConfig>();
-        let Some(url) = config.and_then(|config| config.session_store.clone()) else {
+        // No settings: their fairing failed, and Rocket refuses the launch after the fairings.
+        let Some(config) = rocket.state::<SessionConfig>() else {
+            return Ok(rocket);
+        };
+        let Some(url) = config.session_store.clone() else {
             return Ok(rocket.manage(Box::new(MemoryStore::default()) as Store));
         };
-        match RedisStore::connect(&url).await {
+        match RedisStore::connect(&url, config.lifetime()).await {
             Ok(redis) => Ok(rocket.manage(Box::new(redis) as Store)),
             Err(error) => {
                 let fix = "Point ROCKET_SESSION_STORE at a Redis that answers, or unset it.";

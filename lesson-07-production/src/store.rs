@@ -1,7 +1,7 @@
 //! Where lesson 07 keeps its sessions: a small trait, lesson 06's map in this process's memory
 //! (the default), and Redis (shared by every server that names it).
 
-use chrono::Utc;
+use chrono::{TimeDelta, Utc};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::{FromRedisValue, Pipeline, RedisError};
 use rocket::tokio::sync::Mutex;
@@ -11,9 +11,19 @@ use std::time::Duration;
 
 use crate::SessionData;
 
+/// Either way this server cannot keep or read a session now: 503, and the log says which it was.
 fn unavailable(error: RedisError) -> Status {
-    rocket::error!("the session store did not answer: {error}");
+    rocket::error!("the session store {}: {error}", what_happened(&error));
     Status::ServiceUnavailable
+}
+
+/// An outage (no connection, no answer in time), or an answer that is an error (a command this
+/// Redis does not know, a full memory, a read-only replica): the second is no outage.
+pub(crate) fn what_happened(error: &RedisError) -> &'static str {
+    match error.is_io_error() {
+        true => "did not answer",
+        false => "refused the command",
+    }
 }
 
 // ANCHOR: trait
@@ -67,12 +77,16 @@ const TIMEOUT: Option<Duration> = Some(Duration::from_secs(1));
 
 // ANCHOR: redis
 /// Sessions in Redis: `lesson-07:session:<id>` (JSON, its TTL what is left of the session) and
-/// `lesson-07:user:<name>` (the set of that user's ids, for "log out everywhere").
-pub(crate) struct RedisStore(ConnectionManager);
+/// `lesson-07:user:<name>` (the set of that user's ids, for "log out everywhere"), kept for
+/// `lifetime` after each write: no session outlives that. Every command is in Redis 6.0.
+pub(crate) struct RedisStore {
+    connection: ConnectionManager,
+    lifetime: TimeDelta,
+}
 
 impl RedisStore {
     /// Connects; an error here refuses the launch, naming host and port only (never a password).
-    pub(crate) async fn connect(url: &str) -> Result<RedisStore, String> {
+    pub(crate) async fn connect(url: &str, lifetime: TimeDelta) -> Result<RedisStore, String> {
         let client = redis::Client::open(url)
             .map_err(|e| format!("`session_store` is not a Redis URL (redis://host:port): {e}"))?;
         let address = client.get_connection_info().addr().to_string();
@@ -80,7 +94,10 @@ impl RedisStore {
         let config = config.set_connection_timeout(TIMEOUT);
         let config = config.set_response_timeout(TIMEOUT);
         match client.get_connection_manager_with_config(config).await {
-            Ok(connection) => Ok(RedisStore(connection)),
+            Ok(connection) => Ok(RedisStore {
+                connection,
+                lifetime,
+            }),
             Err(e) => Err(format!("cannot reach Redis at {address}: {e}")),
         }
     }
@@ -89,7 +106,7 @@ impl RedisStore {
     /// Runs `pipe`, and once more if the connection failed: the manager answers the first call
     /// after an outage with the old error while it reconnects. Every pipe here is idempotent.
     async fn run<T: FromRedisValue>(&self, pipe: &Pipeline) -> Result<T, Status> {
-        let mut connection = self.0.clone();
+        let mut connection = self.connection.clone();
         match pipe.query_async(&mut connection).await {
             Err(e) if e.is_io_error() || e.is_unrecoverable_error() => {
                 pipe.query_async(&mut connection).await.map_err(unavailable)
@@ -111,7 +128,8 @@ impl SessionStore for RedisStore {
         Ok(json.and_then(|json| serde_json::from_str(&json).ok()))
     }
 
-    /// SET with a TTL (`XX`: only if still held), SADD to the user's set: one MULTI … EXEC.
+    /// SET with a TTL (`XX`: only if still held), SADD to the user's set and PEXPIRE it for the
+    /// whole lifetime (at least as long as any session of the user): one MULTI … EXEC.
     async fn write(&self, id: &str, data: &SessionData, if_held: bool) -> Result<(), Status> {
         let json = serde_json::to_string(data).expect("strings, a bool and dates serialise");
         let millis = (data.expires - Utc::now()).num_milliseconds().max(1);
@@ -119,9 +137,7 @@ impl SessionStore for RedisStore {
         let set = pipe.atomic().cmd("SET").arg(key("session", id)).arg(json);
         set.arg("PX").arg(millis).arg(if_held.then_some("XX"));
         pipe.sadd(&user, id);
-        for when in ["NX", "GT"] {
-            pipe.cmd("PEXPIRE").arg(&user).arg(millis).arg(when);
-        }
+        pipe.pexpire(&user, self.lifetime.num_milliseconds());
         self.run(&pipe).await
     }
 
