@@ -3,7 +3,7 @@
 //! (Debian package `redis-server`) and on Redis 6.2 (`test-support/redis-6`), since the lesson
 //! promises Redis 6.0 and later.
 
-use super::super::store::{RedisStore, SessionStore};
+use super::super::store::{RedisStore, Store};
 use super::super::SessionData;
 use super::{app_with_key, set_cookie_headers, store, tim, with_setting, Browser, TEST_KEY};
 use rocket::http::Status;
@@ -94,7 +94,7 @@ fn redis_keeps_the_session_for_what_is_left_and_the_users_set_longer() {
 async fn a_late_refresh_cannot_bring_a_deleted_session_back_in_redis() {
     for redis in every_redis() {
         let lifetime = chrono::TimeDelta::seconds(300);
-        let store = RedisStore::connect(&redis.url(), lifetime).await.unwrap();
+        let store = Store::Redis(RedisStore::connect(&redis.url(), lifetime).await.unwrap());
         let id = super::super::new_id();
         let now = chrono::Utc::now();
         let session = SessionData {
@@ -103,10 +103,10 @@ async fn a_late_refresh_cannot_bring_a_deleted_session_back_in_redis() {
             started: now,
             expires: now + lifetime,
         };
-        store.write(&id, &session, false).await.unwrap();
+        store.insert(&id, &session).await.unwrap();
         assert!(store.get(&id).await.unwrap().is_some());
         store.delete_all_of("Tim").await.unwrap();
-        store.write(&id, &session, true).await.unwrap();
+        store.refresh(&id, &session).await.unwrap();
         assert!(store.get(&id).await.unwrap().is_none());
     }
 }
@@ -200,7 +200,7 @@ fn two_requests_at_once_the_last_write_wins_in_redis_too() {
         let mut read_by_b = rocket::execute(store.get(&id)).unwrap().unwrap();
         read_by_b.expires -= chrono::TimeDelta::seconds(100);
         browser.page("/user"); // A: a page load, which refreshes the session.
-        rocket::execute(store.write(&id, &read_by_b, true)).unwrap();
+        rocket::execute(store.refresh(&id, &read_by_b)).unwrap();
         let held = rocket::execute(store.get(&id)).unwrap().unwrap();
         assert_eq!(held.expires, read_by_b.expires);
     }
