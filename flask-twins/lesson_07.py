@@ -32,7 +32,8 @@ if url := os.environ.get("FLASK_SESSION_STORE"):
     store = redis.from_url(url)
     app.config.update(SESSION_TYPE="redis", SESSION_REDIS=store)
 else:
-    store = SimpleCache(threshold=100_000)  # past `threshold` sessions it drops the oldest
+    # Past `threshold` sessions it drops the expired ones, then those nearest their end.
+    store = SimpleCache(threshold=int(os.environ.get("FLASK_SESSION_STORE_CAPACITY", "100000")))
     app.config.update(SESSION_TYPE="cachelib", SESSION_CACHELIB=store)
 Session(app)
 # ANCHOR_END: config

@@ -1,12 +1,12 @@
 //! Lesson 07: lesson 06 made ready for production: a store several servers share (Redis), a 503
-//! page while it is down, `secret_key_fallbacks`, `cookie_secure`, `session_absolute_lifetime`.
-//! Run: `cargo run -p lesson-07`, then open <http://127.0.0.1:8007>. Chapter: docs/src/lesson-07.md.
+//! page while it is down, `secret_key_fallbacks`, `cookie_secure`, `session_absolute_lifetime`,
+//! and a memory store of bounded size. Run: `cargo run -p lesson-07`, then open
+//! <http://127.0.0.1:8007>. Chapter: docs/src/lesson-07.md.
 
 use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 use cookie::Key;
 use lesson_support::Page;
 use rocket::fairing::AdHoc;
-use rocket::figment::value::Value;
 use rocket::form::{Contextual, Form, FromForm};
 use rocket::fs::relative;
 use rocket::http::{Cookie, CookieJar, Status};
@@ -14,15 +14,16 @@ use rocket::outcome::{try_outcome, IntoOutcome};
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket::response::Redirect;
 use rocket::time::{Duration, OffsetDateTime};
+use rocket::tokio::sync::Mutex;
 use rocket::{catch, catchers, get, launch, post, routes, uri, Build, Rocket, State};
 use rocket_dyn_templates::{context, Template};
-use serde::de::{Deserializer, Error as _};
 use serde::{Deserialize, Serialize};
-use std::num::NonZeroU32;
+use std::num::{NonZeroU32, NonZeroUsize};
 
+mod keys;
 mod store;
 
-use store::{MemoryStore, RedisStore, SessionStore};
+use store::{RedisStore, Sessions, Store};
 
 #[cfg(test)]
 mod tests;
@@ -40,11 +41,14 @@ struct SessionConfig {
     session_absolute_lifetime: Option<NonZeroU32>,
     /// Flask-Session's `SESSION_TYPE = "redis"`: `redis://host:port`; not set, this process's memory.
     session_store: Option<String>,
+    /// How many sessions the memory store holds at most (cachelib's `threshold`).
+    #[serde(default = "a_small_servers_worth")]
+    session_store_capacity: NonZeroUsize,
     /// Flask's `SESSION_COOKIE_SECURE`, for a server behind a TLS-terminating proxy.
     #[serde(default)]
     cookie_secure: bool,
     /// Flask 3.1's `SECRET_KEY_FALLBACKS`: old keys, one or a list, each as `secret_key` takes it.
-    #[serde(default, deserialize_with = "fallbacks")]
+    #[serde(default, deserialize_with = "keys::fallbacks")]
     secret_key_fallbacks: Vec<Key>,
 }
 
@@ -53,48 +57,31 @@ fn five_minutes() -> NonZeroU32 {
     NonZeroU32::new(300).expect("300 is not zero")
 }
 
+/// About 45 MB of sessions (`bench/run` measures what one costs).
+fn a_small_servers_worth() -> NonZeroUsize {
+    NonZeroUsize::new(100_000).expect("100 000 is not zero")
+}
+
 impl SessionConfig {
     fn lifetime(&self) -> TimeDelta {
         TimeDelta::seconds(self.session_lifetime.get().into())
     }
 
+    /// When a session that started then ends however busy, if this server has such an end.
+    fn absolute_end(&self, started: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let seconds = self.session_absolute_lifetime?;
+        Some(started + TimeDelta::seconds(seconds.get().into()))
+    }
+
     // ANCHOR: expiry
     fn ends(&self, now: DateTime<Utc>, started: DateTime<Utc>) -> DateTime<Utc> {
         let sliding = now + self.lifetime();
-        let absolute = self.session_absolute_lifetime.map(|s| s.get().into());
-        absolute.map_or(sliding, |s| sliding.min(started + TimeDelta::seconds(s)))
+        self.absolute_end(started)
+            .map_or(sliding, |end| sliding.min(end))
     }
     // ANCHOR_END: expiry
 }
 // ANCHOR_END: config
-
-// ANCHOR: fallbacks
-/// Read from figment's `Value`, so that the message for a bad entry does not quote it.
-fn fallbacks<'de, D: Deserializer<'de>>(given: D) -> Result<Vec<Key>, D::Error> {
-    let entries = match <Value as Deserialize>::deserialize(given)? {
-        Value::Array(_, entries) => entries,
-        one => vec![one],
-    };
-    let keys: Option<_> = entries.iter().map(|e| key_from(e.as_str()?)).collect();
-    let bad = "an entry is not a key as `secret_key` takes it (the entry is not shown)";
-    keys.ok_or_else(|| D::Error::custom(bad))
-}
-
-/// The text turned into a key as Rocket turns `secret_key` (rocket-0.5.2 `config/secret_key.rs`).
-fn key_from(text: &str) -> Option<Key> {
-    let mut buf = [0u8; 96];
-    let bytes = match text.len() {
-        44 | 88 => binascii::b64decode(text.as_bytes(), &mut buf).ok()?,
-        64 => binascii::hex2bin(text.as_bytes(), &mut buf).ok()?,
-        _ => return None,
-    };
-    match bytes.len() {
-        n if n < 32 || bytes.iter().all(|b| *b == 0) => None,
-        n if n < 64 => Some(Key::derive_from(bytes)),
-        _ => Some(Key::from(bytes)),
-    }
-}
-// ANCHOR_END: fallbacks
 
 // ANCHOR: session_data
 /// Flask's session dict, typed, kept in the store under its id; templates see it as `session`.
@@ -105,14 +92,12 @@ struct SessionData {
     permanent: bool,
     /// The login: where the absolute lifetime counts from.
     started: DateTime<Utc>,
-    /// Refused from then on; Redis forgets it then, the memory store at the next login.
+    /// Refused from then on; Redis forgets it then, the memory store at a later login.
     expires: DateTime<Utc>,
 }
 // ANCHOR_END: session_data
 
 // ANCHOR: store
-type Store = Box<dyn SessionStore>;
-
 /// A new session id: 128 random bits from the operating system, in hex.
 fn new_id() -> String {
     let mut bytes = [0u8; 16];
@@ -122,15 +107,31 @@ fn new_id() -> String {
 // ANCHOR_END: store
 
 // ANCHOR: read
-/// The session id the request carried, and whether it took one of the old keys to decrypt it.
-fn read(jar: &CookieJar<'_>, config: &SessionConfig) -> Option<(String, bool)> {
-    if let Some(cookie) = jar.get_private(SESSION_COOKIE) {
-        return Some((cookie.value().to_owned(), false));
-    }
-    let sent = jar.get(SESSION_COOKIE)?;
-    let mut keys = config.secret_key_fallbacks.iter();
-    let old = keys.find_map(|key| cookie::CookieJar::new().private(key).decrypt(sent.clone()))?;
-    Some((old.value().to_owned(), true))
+/// What the request's cookie `session` carried.
+enum Carried {
+    Nothing,
+    /// A value no key opens: forged, changed, cut short or made with another key.
+    Unreadable,
+    Id(SentId),
+}
+
+/// A session id from the cookie, and whether it took one of the old keys to decrypt it.
+struct SentId {
+    id: String,
+    old_key: bool,
+}
+
+fn read(jar: &CookieJar<'_>, config: &SessionConfig) -> Carried {
+    let (opened, old_key) = match (jar.get_private(SESSION_COOKIE), jar.get(SESSION_COOKIE)) {
+        (Some(cookie), _) => (cookie, false),
+        (None, None) => return Carried::Nothing,
+        (None, Some(sent)) => match keys::decrypt(&config.secret_key_fallbacks, sent) {
+            Some(cookie) => (cookie, true),
+            None => return Carried::Unreadable,
+        },
+    };
+    let id = opened.value().to_owned();
+    Carried::Id(SentId { id, old_key })
 }
 
 impl SessionData {
@@ -149,7 +150,7 @@ fn now() -> DateTime<Utc> {
 // ANCHOR: write
 /// Gives the session a fresh expiry and sends its id: permanent with both `Max-Age` and
 /// `Expires` (with `Max-Age` alone Rocket adds a one-week `Expires`), else a browser-session cookie.
-fn write(jar: &CookieJar<'_>, id: &str, data: &mut SessionData, config: &SessionConfig) {
+fn issue(jar: &CookieJar<'_>, id: &str, data: &mut SessionData, config: &SessionConfig) {
     let now = now();
     data.expires = config.ends(now, data.started);
     let cookie = Cookie::build((SESSION_COOKIE, id.to_owned()));
@@ -173,45 +174,70 @@ struct User {
     session: SessionData,
 }
 
-/// What the store answered for the request's id, kept for the panel: `Err`, it did not answer.
-struct Held(Result<Option<SessionData>, ()>);
+/// Whoever sent the request, looked up in the store once per request (Rocket's request-local
+/// cache) for every guard and for the panel.
+enum Visitor {
+    LoggedIn(User),
+    /// No cookie, one no key opens, or an id the store does not hold (or whose time is up).
+    Stranger,
+    /// The store did not answer, or refused: the request fails with 503.
+    StoreDown,
+}
 
-const OUTAGE: (Status, ()) = (Status::ServiceUnavailable, ());
-
-/// Whoever sent the request: `Some(user)` when its cookie names a session the store holds.
-/// Rocket's own `Option<User>` would be `None` when the store fails; this fails the request.
-struct Visitor(Option<User>);
-
-#[rocket::async_trait]
-impl<'r> FromRequest<'r> for Visitor {
-    type Error = ();
-
-    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ()> {
-        let store = try_outcome!(request.guard::<&State<Store>>().await);
-        let config = try_outcome!(request.guard::<&State<SessionConfig>>().await);
-        let Some((id, old_key)) = read(request.cookies(), config) else {
-            return Outcome::Success(Visitor(None));
-        };
-        let held = try_outcome!(store.get(&id).await.ok().or_error(OUTAGE));
-        let mut held = held.filter(|data| data.is_current(now(), config.lifetime()));
-        // Flask's `SESSION_REFRESH_EACH_REQUEST`; a cookie under an old key is re-issued now.
-        if let Some(data) = held.as_mut().filter(|data| data.permanent || old_key) {
-            write(request.cookies(), &id, data, config);
-            try_outcome!(store.write(&id, data, true).await.ok().or_error(OUTAGE));
+impl Visitor {
+    fn user(&self) -> Option<&User> {
+        match self {
+            Visitor::LoggedIn(user) => Some(user),
+            _ => None,
         }
-        let held = request.local_cache(|| Held(Ok(held))).0.clone();
-        let user = held.ok().flatten().map(|session| User { id, session });
-        Outcome::Success(Visitor(user))
+    }
+
+    async fn look_up(request: &Request<'_>) -> Visitor {
+        let (rocket, jar) = (request.rocket(), request.cookies());
+        let config = rocket
+            .state::<SessionConfig>()
+            .expect("managed by AdHoc::config");
+        let store = rocket.state::<Store>().expect("managed by open_store");
+        let Carried::Id(SentId { id, old_key }) = read(jar, config) else {
+            return Visitor::Stranger;
+        };
+        let Ok(held) = store.get(&id).await else {
+            return Visitor::StoreDown;
+        };
+        let Some(mut session) = held.filter(|data| data.is_current(now(), config.lifetime()))
+        else {
+            return Visitor::Stranger;
+        };
+        // Flask's `SESSION_REFRESH_EACH_REQUEST`; a cookie under an old key is re-issued now.
+        if session.permanent || old_key {
+            issue(jar, &id, &mut session, config);
+            if store.refresh(&id, &session).await.is_err() {
+                return Visitor::StoreDown;
+            }
+        }
+        Visitor::LoggedIn(User { id, session })
     }
 }
 
 #[rocket::async_trait]
-impl<'r> FromRequest<'r> for User {
+impl<'r> FromRequest<'r> for &'r Visitor {
     type Error = ();
 
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ()> {
-        let visitor = try_outcome!(request.guard::<Visitor>().await);
-        visitor.0.or_forward(Status::Unauthorized)
+        match request.local_cache_async(Visitor::look_up(request)).await {
+            Visitor::StoreDown => Outcome::Error((Status::ServiceUnavailable, ())),
+            visitor => Outcome::Success(visitor),
+        }
+    }
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for &'r User {
+    type Error = ();
+
+    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ()> {
+        let visitor = try_outcome!(request.guard::<&Visitor>().await);
+        visitor.user().or_forward(Status::Unauthorized)
     }
 }
 // ANCHOR_END: guard
@@ -236,15 +262,15 @@ fn render(user: Option<&User>, name: &'static str, values: impl Serialize) -> Pa
 // ANCHOR_END: render
 
 #[get("/")]
-fn home(user: Visitor) -> Page {
-    render(user.0.as_ref(), "index", context! {})
+fn home(visitor: &Visitor) -> Page {
+    render(visitor.user(), "index", context! {})
 }
 
 // ANCHOR: login_form
 #[get("/login")]
-fn login_form(user: Visitor) -> Result<Page, Redirect> {
+fn login_form(visitor: &Visitor) -> Result<Page, Redirect> {
     // Flask: `if "user" in session: return redirect(url_for("user"))`.
-    if user.0.is_some() {
+    if visitor.user().is_some() {
         return Err(Redirect::to(uri!(show_user)));
     }
     Ok(render(None, "login", context! { remember: true }))
@@ -269,7 +295,7 @@ enum Refused {
 #[post("/login", data = "<form>")]
 async fn login<'r>(
     form: Form<Contextual<'r, Login<'r>>>,
-    user: Visitor,
+    visitor: &Visitor,
     jar: &CookieJar<'_>,
     config: &State<SessionConfig>,
     store: &State<Store>,
@@ -277,7 +303,7 @@ async fn login<'r>(
     let Some(login) = &form.value else {
         let remember = form.context.field_value("remember").is_some();
         let values = context! { form: &form.context, remember };
-        let page = render(user.0.as_ref(), "login", values);
+        let page = render(visitor.user(), "login", values);
         return Err(Refused::Form((form.context.status(), page)));
     };
     // Flask-Session: `regenerate(session)`, then `session["user"] = name`, in a new session.
@@ -288,11 +314,13 @@ async fn login<'r>(
         expires: now(),
     };
     let id = new_id();
-    write(jar, &id, &mut data, config);
-    let kept = store.write(&id, &data, false).await;
-    kept.map_err(Refused::Unavailable)?;
+    issue(jar, &id, &mut data, config);
+    store
+        .insert(&id, &data)
+        .await
+        .map_err(Refused::Unavailable)?;
     // Against session fixation: the id the browser came with is deleted, once the new one is kept.
-    if let Some(old) = user.0 {
+    if let Some(old) = visitor.user() {
         store.delete(&old.id).await.map_err(Refused::Unavailable)?;
     }
     Ok(Redirect::to(uri!(show_user)))
@@ -301,14 +329,15 @@ async fn login<'r>(
 
 // ANCHOR: user
 #[get("/user")]
-fn show_user(user: User) -> Page {
-    let expires = user.session.expires;
+fn show_user(user: &User, config: &State<SessionConfig>) -> Page {
+    let when = |time: DateTime<Utc>| time.format("%Y-%m-%d %H:%M:%S UTC").to_string();
     let values = context! {
         id: &user.id,
-        expires_at: expires.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
-        seconds_left: (expires - now()).num_seconds(),
+        expires_at: when(user.session.expires),
+        seconds_left: (user.session.expires - now()).num_seconds(),
+        absolute_end: config.absolute_end(user.session.started).map(when),
     };
-    render(Some(&user), "user", values)
+    render(Some(user), "user", values)
 }
 
 #[get("/user", rank = 2)]
@@ -321,9 +350,9 @@ fn not_logged_in() -> Redirect {
 type ToLogin = Result<Redirect, Status>;
 
 #[get("/logout")]
-async fn logout(user: Visitor, jar: &CookieJar<'_>, store: &State<Store>) -> ToLogin {
+async fn logout(visitor: &Visitor, jar: &CookieJar<'_>, store: &State<Store>) -> ToLogin {
     // Flask-Session: `session.clear()` deletes the record, so a copy of the cookie is worthless.
-    if let Some(user) = user.0 {
+    if let Some(user) = visitor.user() {
         store.delete(&user.id).await?;
     }
     jar.remove_private(SESSION_COOKIE);
@@ -333,10 +362,14 @@ async fn logout(user: Visitor, jar: &CookieJar<'_>, store: &State<Store>) -> ToL
 
 // ANCHOR: logout_everywhere
 #[post("/logout/everywhere")]
-async fn logout_everywhere(user: Visitor, jar: &CookieJar<'_>, store: &State<Store>) -> ToLogin {
+async fn logout_everywhere(
+    visitor: &Visitor,
+    jar: &CookieJar<'_>,
+    store: &State<Store>,
+) -> ToLogin {
     // Every session of this user ends, in every browser, on every server sharing the store.
-    if let Some(User { session: me, .. }) = user.0 {
-        store.delete_all_of(&me.user).await?;
+    if let Some(user) = visitor.user() {
+        store.delete_all_of(&user.session.user).await?;
     }
     jar.remove_private(SESSION_COOKIE);
     Ok(Redirect::to(uri!(login_form)))
@@ -347,27 +380,33 @@ async fn logout_everywhere(user: Visitor, jar: &CookieJar<'_>, store: &State<Sto
 const UNREADABLE: &str = "Could not be read with this server's key nor any of its fallbacks \
     (forged, changed, cut short or made with another key): ignored, you are not logged in.";
 
+const NOT_HELD: &str = ", which the store does not hold (logged out, ended everywhere, lost when \
+    the server restarted, dropped to make room) or whose time is up: you are not logged in.";
+
+/// The panel's line for the cookie `session`: what `read` makes of it, and what the guards found.
 fn explain(request: &Request<'_>, cookie: &Cookie<'static>) -> Option<String> {
     (cookie.name() == SESSION_COOKIE).then_some(())?;
     let config = request.rocket().state::<SessionConfig>()?;
-    let Some((id, old_key)) = read(request.cookies(), config) else {
+    let Carried::Id(SentId { id, old_key }) = read(request.cookies(), config) else {
         return Some(UNREADABLE.to_owned());
     };
-    let key = match old_key {
-        true => "an OLD key (secret_key_fallbacks)",
-        false => "this server's key",
-    };
-    let held = match &request.local_cache(|| Held(Err(()))).0 {
-        Ok(Some(data)) => format!(
-            ": that is all the cookie holds. Under that id the store holds {} for {} more seconds.{}",
-            serde_json::to_string(data).unwrap_or_default(),
-            (data.expires - now()).num_seconds(),
-            if old_key { " This response re-issues it under the current key." } else { "" }
+    let (key, reissued) = match old_key {
+        true => (
+            "an OLD key (secret_key_fallbacks)",
+            " This response re-issues it under the current key.",
         ),
-        Ok(None) => ", which the store does not hold (logged out, ended everywhere, lost when the \
-            server restarted) or whose time is up: you are not logged in."
+        false => ("this server's key", ""),
+    };
+    let held = match request.local_cache(|| Visitor::StoreDown) {
+        Visitor::LoggedIn(User { session, .. }) => format!(
+            ": that is all the cookie holds. Under that id the store holds {} for {} more seconds.{reissued}",
+            serde_json::to_string(session).unwrap_or_default(),
+            (session.expires - now()).num_seconds(),
+        ),
+        Visitor::Stranger => NOT_HELD.to_owned(),
+        Visitor::StoreDown => ", not looked up: the session store did not answer or refused (the \
+            server's log says which)."
             .to_owned(),
-        Err(()) => ", not looked up: the session store did not answer.".to_owned(),
     };
     Some(format!("Decrypted with {key} to the session id {id}{held}"))
 }
@@ -377,12 +416,16 @@ fn explain(request: &Request<'_>, cookie: &Cookie<'static>) -> Option<String> {
 /// Memory, or a Redis that must answer now: better no server than one that cannot keep a login.
 fn open_store() -> AdHoc {
     AdHoc::try_on_ignite("Session store", |rocket| async {
-        let config = rocket.state::<SessionConfig>();
-        let Some(url) = config.and_then(|config| config.session_store.clone()) else {
-            return Ok(rocket.manage(Box::new(MemoryStore::default()) as Store));
+        // No settings: their fairing failed, and Rocket refuses the launch after the fairings.
+        let Some(config) = rocket.state::<SessionConfig>() else {
+            return Ok(rocket);
         };
-        match RedisStore::connect(&url).await {
-            Ok(redis) => Ok(rocket.manage(Box::new(redis) as Store)),
+        let Some(url) = config.session_store.clone() else {
+            let memory = Sessions::new(config.session_store_capacity);
+            return Ok(rocket.manage(Store::Memory(Mutex::new(memory))));
+        };
+        match RedisStore::connect(&url, config.lifetime()).await {
+            Ok(redis) => Ok(rocket.manage(Store::Redis(redis))),
             Err(error) => {
                 let fix = "Point ROCKET_SESSION_STORE at a Redis that answers, or unset it.";
                 rocket::error!("Session store: {error}. {fix}");

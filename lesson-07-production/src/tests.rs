@@ -150,7 +150,7 @@ fn store(server: &Client) -> &Store {
 
 /// `id` encrypted into a cookie value under `key`, as Rocket's `add_private` does it.
 fn cookie_under(key: &str, id: &str) -> String {
-    let key = super::key_from(key).expect("a valid key");
+    let key = super::keys::key_from(key).expect("a valid key");
     let mut jar = cookie::CookieJar::new();
     jar.private_mut(&key)
         .add(Cookie::new("session", id.to_owned()));
@@ -226,6 +226,12 @@ fn the_user_page_says_when_the_session_ends() {
         page.contains("in 60 seconds") || page.contains("in 59 seconds"),
         "{page}"
     );
+    // The absolute end, once more: the time the sliding one can never pass.
+    assert!(page.contains("but never past <strong>20"), "{page}");
+    let without = super::tests::server();
+    let browser = Browser::new(&without);
+    browser.log_in("Tim");
+    assert!(!browser.page("/user").contains("never past"));
 }
 
 #[test]
@@ -320,12 +326,12 @@ fn two_requests_at_once_the_last_write_wins_the_whole_session() {
     // As if B had read it 100 seconds ago, so that its copy differs from A's.
     read_by_b.expires -= chrono::TimeDelta::seconds(100);
     browser.page("/user"); // A: a page load, which refreshes the session.
-    rocket::execute(store.write(&id, &read_by_b, true)).unwrap();
+    rocket::execute(store.refresh(&id, &read_by_b)).unwrap();
     let held = rocket::execute(store.get(&id)).unwrap().unwrap();
     assert_eq!(held.expires, read_by_b.expires, "B's write replaced A's");
-    // A logs out; a late write of B cannot bring the session back (`if_held`).
+    // A logs out; a late write of B cannot bring the session back (`refresh`, not `insert`).
     drop(browser.get("/logout"));
-    rocket::execute(store.write(&id, &read_by_b, true)).unwrap();
+    rocket::execute(store.refresh(&id, &read_by_b)).unwrap();
     assert!(rocket::execute(store.get(&id)).unwrap().is_none());
 }
 // ANCHOR_END: test_two_at_once
@@ -379,8 +385,69 @@ fn an_active_session_ends_at_the_absolute_lifetime() {
 
 #[test]
 fn lifetimes_out_of_range_refuse_the_launch() {
-    for (name, value) in [("session_lifetime", 0), ("session_absolute_lifetime", -5)] {
+    for (name, value) in [
+        ("session_lifetime", 0),
+        ("session_absolute_lifetime", -5),
+        ("session_store_capacity", 0),
+    ] {
         let app = with_setting(app_with_key(TEST_KEY), name, value);
         assert!(refused(app), "{name} = {value}");
     }
+}
+
+// --- 7. A flood of logins -----------------------------------------------------------------------
+
+/// A session of `user` that ends `seconds` from now (before now, when negative).
+fn ending_in(user: &str, seconds: i64) -> super::SessionData {
+    let now = chrono::Utc::now();
+    super::SessionData {
+        user: user.to_owned(),
+        permanent: true,
+        started: now,
+        expires: now + chrono::TimeDelta::seconds(seconds),
+    }
+}
+
+#[test]
+fn a_login_drops_the_ended_sessions_and_when_full_the_one_nearest_its_end() {
+    let memory = super::store::Sessions::new(std::num::NonZeroUsize::new(3).unwrap());
+    let store = Store::Memory(rocket::tokio::sync::Mutex::new(memory));
+    let held = |id: &str| rocket::execute(store.get(id)).unwrap().is_some();
+    for (id, seconds) in [("soon", 10), ("late", 100), ("ended", -1)] {
+        rocket::execute(store.insert(id, &ending_in("Tim", seconds))).unwrap();
+    }
+    assert!(held("ended"), "kept until a login");
+    // Not full (3 held, one of them ended): the login drops only the ended one.
+    rocket::execute(store.insert("new", &ending_in("Ann", 300))).unwrap();
+    assert!(!held("ended") && held("soon") && held("late") && held("new"));
+    // Full: the login drops the session nearest its end, as cachelib's SimpleCache does.
+    rocket::execute(store.insert("newer", &ending_in("Ann", 300))).unwrap();
+    assert!(!held("soon") && held("late") && held("new") && held("newer"));
+    // A refresh moves a session's end, and the order follows it.
+    rocket::execute(store.refresh("late", &ending_in("Tim", 500))).unwrap();
+    rocket::execute(store.insert("newest", &ending_in("Ann", 300))).unwrap();
+    assert!(held("late") && held("newest"));
+    assert!(
+        held("new") != held("newer"),
+        "one of the two ending at 300 s went"
+    );
+}
+
+#[test]
+fn session_store_capacity_bounds_the_memory_store() {
+    let server = server_with("session_store_capacity", 2);
+    let browsers = [
+        Browser::new(&server),
+        Browser::new(&server),
+        Browser::new(&server),
+    ];
+    for (browser, name) in browsers.iter().zip(["Ann", "Bob", "Cid"]) {
+        browser.log_in(name);
+    }
+    assert_eq!(browsers[2].logged_in_as().as_deref(), Some("Cid"));
+    let held = browsers
+        .iter()
+        .filter(|b| b.logged_in_as().is_some())
+        .count();
+    assert_eq!(held, 2);
 }

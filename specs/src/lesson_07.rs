@@ -20,6 +20,8 @@ const PROXY: &str =
     "Chapter 7, “5. Behind a TLS proxy” (docs/src/lesson-07.md#5-behind-a-tls-proxy)";
 const ABSOLUTE: &str =
     "Chapter 7, “6. An absolute lifetime” (docs/src/lesson-07.md#6-an-absolute-lifetime)";
+const FLOOD: &str =
+    "Chapter 7, “7. A flood of logins” (docs/src/lesson-07.md#7-a-flood-of-logins)";
 const README: &str = "lesson-07-production/README.md";
 
 /// The checks whose names contain this start a `redis-server`.
@@ -64,6 +66,13 @@ pub(crate) const CHECKS: &[Check] = &[
         "session_absolute_lifetime = 2 ends a session that is used all the time",
         ABSOLUTE,
         the_absolute_lifetime_ends_a_busy_session,
+    )
+    .the_point()
+    .restarting(),
+    Check::new(
+        "session_store_capacity = 2 holds two sessions: a third login is held and one of the first two is dropped",
+        FLOOD,
+        a_full_store_drops_a_session_for_a_login,
     )
     .the_point()
     .restarting(),
@@ -199,5 +208,29 @@ fn the_absolute_lifetime_ends_a_busy_session(program: &dyn Program) -> Result<()
         }
         cookie = cookie_header(&[&cookie], &page)?;
         std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+fn a_full_store_drops_a_session_for_a_login(program: &dyn Program) -> Result<(), Failure> {
+    let two = settings(
+        TEST_ONLY_SECRET_KEYS[0],
+        &[("ROCKET_SESSION_STORE_CAPACITY", "2")],
+    );
+    let app = start_with(program, &two)?;
+    let mut cookies = Vec::new();
+    for name in ["Ann", "Bob", "Cid"] {
+        cookies.push(cookie_header(&[], &log_in(&app, name)?)?);
+    }
+    assert_page_says(&app.get("/user", &[&cookies[2]]), &["Hello, Cid"])?;
+    let held = cookies
+        .iter()
+        .filter(|cookie| app.get("/user", &[cookie.as_str()]).status == 200)
+        .count();
+    match held {
+        2 => Ok(()),
+        _ => Err(Failure {
+            expected: "two of the three sessions held (Cid's and one of Ann's and Bob's)".to_owned(),
+            got: format!("{held} held"),
+        }),
     }
 }

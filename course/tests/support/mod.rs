@@ -532,8 +532,8 @@ pub(crate) const WRONG: &[Wrong] = &[
         what: "a cookie under a fallback key accepted, but never re-issued under the current key",
         file: "src/main.rs",
         // `read` no longer says an old key was needed, so the guard does not write the cookie again.
-        from: "Some((old.value().to_owned(), true))",
-        to: "Some((old.value().to_owned(), false))",
+        from: "Some(cookie) => (cookie, true),",
+        to: "Some(cookie) => (cookie, false),",
         fails: "a cookie made under the old key is accepted and re-issued",
     },
     Wrong {
