@@ -400,22 +400,32 @@ fn an_unknown_username_takes_as_long_as_a_wrong_password(
         assert_status(&response, 422)?;
         Ok(took)
     };
-    let (mut unknown, mut wrong) = (Vec::new(), Vec::new());
-    // Taken in turns, so that a busy moment of the machine weighs on both alike.
-    for _ in 0..20 {
-        unknown.push(timed("nobody-here")?);
-        wrong.push(timed(DEMO_USER)?);
+    // Up to three rounds: a round on a machine busy with other work can be off, a dummy hash that
+    // is missing is off in every round (an unknown username then takes microseconds).
+    let mut rounds = Vec::new();
+    for _ in 0..3 {
+        let (mut unknown, mut wrong) = (Vec::new(), Vec::new());
+        // Taken in turns, each first half of the time, so that a busy moment weighs on both.
+        for turn in 0..20 {
+            if turn % 2 == 0 {
+                unknown.push(timed("nobody-here")?);
+                wrong.push(timed(DEMO_USER)?);
+            } else {
+                wrong.push(timed(DEMO_USER)?);
+                unknown.push(timed("nobody-here")?);
+            }
+        }
+        let (unknown, wrong) = (median(unknown), median(wrong));
+        let ratio = unknown.as_secs_f64() / wrong.as_secs_f64();
+        if (0.7..=1.4).contains(&ratio) {
+            return Ok(());
+        }
+        rounds.push(format!("{unknown:?} / {wrong:?} = {ratio:.2}"));
     }
-    let (unknown, wrong) = (median(unknown), median(wrong));
-    let ratio = unknown.as_secs_f64() / wrong.as_secs_f64();
-    if (0.7..=1.4).contains(&ratio) {
-        Ok(())
-    } else {
-        Err(Failure {
-            expected: "median(unknown username) / median(wrong password) within 0.7–1.4".to_owned(),
-            got: format!("{unknown:?} / {wrong:?} = {ratio:.2}"),
-        })
-    }
+    Err(Failure {
+        expected: "median(unknown username) / median(wrong password) within 0.7–1.4".to_owned(),
+        got: rounds.join("; "),
+    })
 }
 
 fn the_login_form_carries_a_token(program: &dyn Program) -> Result<(), Failure> {
