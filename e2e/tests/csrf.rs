@@ -1,10 +1,11 @@
-//! Cross-site request forgery, tried in a real browser. The lessons send no CSRF token: their
-//! defence is the session cookie's `SameSite=Strict`. A page on another site (`localhost`, while
-//! the lessons run on `127.0.0.1`) submits a form to a lesson's state-changing route as soon as
-//! it loads, or offers a link to `/logout`; the browser sends that request without the session
-//! cookie, so the session is untouched. The same form submitted from the lesson's own page does
-//! change the session: what stops the attack is the site the request comes from, nothing else.
-//! A forged login is not stopped (the last tests): the book's "Cross-site request forgery" section.
+//! Cross-site request forgery, tried in a real browser. Lessons 01 to 07 send no CSRF token (lesson
+//! 08 does: `lesson_08.rs`): their defence is the session cookie's `SameSite=Strict`. A page on
+//! another site (`localhost`, while the lessons run on `127.0.0.1`) submits a form to a lesson's
+//! state-changing route as soon as it loads, or offers a link to `/logout`; the browser sends that
+//! request without the session cookie, so the session is untouched. The same form submitted from
+//! the lesson's own page does change the session: what stops the attack is the site the request
+//! comes from, nothing else. A forged login is not stopped (the last tests): the book's "Cross-site
+//! request forgery" section.
 
 use e2e::{Browser, Lesson, OtherSite, Profile};
 

@@ -24,6 +24,7 @@ mod lesson_04;
 mod lesson_05;
 mod lesson_06;
 pub mod lesson_07;
+pub mod lesson_08;
 mod private;
 mod steps;
 
@@ -361,7 +362,7 @@ impl fmt::Debug for Check {
     }
 }
 
-/// Lesson `lesson`'s spec (lessons 01 to 07 have one), `None` for a lesson without one.
+/// Lesson `lesson`'s spec (lessons 01 to 08 have one), `None` for a lesson without one.
 pub fn spec(lesson: u8) -> Option<&'static [Check]> {
     match lesson {
         1 => Some(lesson_01::CHECKS),
@@ -371,6 +372,7 @@ pub fn spec(lesson: u8) -> Option<&'static [Check]> {
         5 => Some(lesson_05::CHECKS),
         6 => Some(lesson_06::CHECKS),
         7 => Some(lesson_07::CHECKS),
+        8 => Some(lesson_08::CHECKS),
         _ => None,
     }
 }
@@ -399,13 +401,18 @@ fn drops(lesson: u8) -> &'static [&'static str] {
         5 => lesson_05::DROPS,
         6 => lesson_06::DROPS,
         7 => lesson_07::DROPS,
+        8 => lesson_08::DROPS,
         _ => &[],
     }
 }
 
-/// The lessons `lesson` is built from, in order, itself last: each starts from the one before.
+/// The lessons `lesson` is built from, in order, itself last: each starts from the one before,
+/// except lesson 08, which starts from lesson 06 (not 07).
 fn lineage(lesson: u8) -> Vec<u8> {
-    (1..=lesson).collect()
+    match lesson {
+        8 => vec![1, 2, 3, 4, 5, 6, 8],
+        _ => (1..=lesson).collect(),
+    }
 }
 
 /// The checks of the lessons `lesson` is built from that still hold for it: every one of their

@@ -1,0 +1,30 @@
+//! Lesson 08's spec (package `specs`), and the checks of earlier lessons it keeps, run against
+//! this lesson's real binary started from the workspace root, the way `cargo run -p lesson-08`
+//! starts it. The last test shows that the spec tells this lesson from lesson 06, its base.
+
+use specs::{assert_passes, assert_points_fail, kept, spec, Binary};
+use test_support::workspace_root;
+
+fn this_lesson() -> Binary {
+    Binary::new(
+        env!("CARGO_BIN_EXE_lesson-08"),
+        workspace_root(env!("CARGO_MANIFEST_DIR")),
+    )
+}
+
+#[test]
+fn passes_the_lesson_08_spec() {
+    assert_passes(spec(8).expect("lesson 08 has a spec"), &this_lesson());
+}
+
+#[test]
+fn keeps_what_earlier_lessons_promised() {
+    assert_passes(&kept(8), &this_lesson());
+}
+
+#[test]
+fn lesson_06_fails_the_point_checks_of_lesson_08() {
+    let previous = Binary::built("lesson-06");
+    let report = assert_points_fail(spec(8).expect("lesson 08 has a spec"), &previous);
+    println!("{report}");
+}
