@@ -15,7 +15,7 @@ use specs::{Outcome, Program, Settings, Verdict};
 use crate::{code_files, copy_code, exercise_manifest, read, write, Course, State};
 
 /// The lessons with a challenge.
-pub const CHALLENGES: std::ops::RangeInclusive<u8> = 2..=7;
+pub const CHALLENGES: std::ops::RangeInclusive<u8> = 2..=6;
 
 /// Challenge `n`'s name.
 pub fn title(n: u8) -> Option<&'static str> {
@@ -25,7 +25,6 @@ pub fn title(n: u8) -> Option<&'static str> {
         4 => Some("Two lifetimes"),
         5 => Some("Welcome back"),
         6 => Some("Your sessions"),
-        7 => Some("Three sessions at most"),
         _ => None,
     }
 }
@@ -38,7 +37,6 @@ pub fn task(n: u8) -> Option<&'static str> {
         4 => Some(include_str!("../challenges/04.md")),
         5 => Some(include_str!("../challenges/05.md")),
         6 => Some(include_str!("../challenges/06.md")),
-        7 => Some(include_str!("../challenges/07.md")),
         _ => None,
     }
 }
@@ -52,7 +50,6 @@ pub fn hints(n: u8) -> Vec<String> {
         4 => include_str!("../challenges/04-hints.md"),
         5 => include_str!("../challenges/05-hints.md"),
         6 => include_str!("../challenges/06-hints.md"),
-        7 => include_str!("../challenges/07-hints.md"),
         _ => "",
     };
     let mut hints = Vec::new();

@@ -240,50 +240,6 @@ const WRONG: &[Wrong] = &[
         )],
         fails: "ending Tim's other session from /sessions logs that browser out",
     },
-    Wrong {
-        challenge: 7,
-        label: "all-users",
-        what: "at most three sessions on the whole server, not per user",
-        patches: &[(
-            "src/store.rs",
-            "            .filter(|(_, session)| session.user == user && session.expires > Utc::now())",
-            "            .filter(|(_, session)| session.expires > Utc::now())",
-        )],
-        fails: "each user counts apart",
-    },
-    Wrong {
-        challenge: 7,
-        label: "keeps-oldest",
-        what: "the three oldest sessions kept: the new login is the one that ends",
-        patches: &[(
-            "src/store.rs",
-            "        mine.sort_unstable_by(|a, b| b.cmp(a));\n        for (_, id)",
-            "        mine.sort_unstable();\n        for (_, id)",
-        )],
-        fails: "a fourth login as Tim, in a fourth browser, ends his oldest session",
-    },
-    Wrong {
-        challenge: 7,
-        label: "counts-before-replacing",
-        what: "the sessions counted before the browser's old one is deleted",
-        patches: &[
-            (
-                "src/main.rs",
-                "    // Counted once the old id is gone: logging in again in one browser takes no second place.\n    \
-                 let limited = store.keep_newest(&data.user, SESSIONS_PER_USER).await;\n    \
-                 limited.map_err(Refused::Unavailable)?;\n",
-                "",
-            ),
-            (
-                "src/main.rs",
-                "    kept.map_err(Refused::Unavailable)?;\n",
-                "    kept.map_err(Refused::Unavailable)?;\n    \
-                 let limited = store.keep_newest(&data.user, SESSIONS_PER_USER).await;\n    \
-                 limited.map_err(Refused::Unavailable)?;\n",
-            ),
-        ],
-        fails: "logging in again in the same browser takes no second place",
-    },
 ];
 
 /// Applies `wrong`'s patches to the challenge in `dir`.
@@ -406,11 +362,6 @@ fn challenge_05_welcome_back_is_proven() {
 #[test]
 fn challenge_06_your_sessions_is_proven() {
     challenge_is_proven(6);
-}
-
-#[test]
-fn challenge_07_three_sessions_is_proven() {
-    challenge_is_proven(7);
 }
 
 #[test]
