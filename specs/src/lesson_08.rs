@@ -6,10 +6,14 @@
 use std::time::{Duration, Instant};
 
 use crate::html::Html;
+use crate::lesson_02::{with_key, FOREIGN_SESSION, LESSON_04_SESSION, LESSON_06_ID};
 use crate::lesson_04::{BROWSER_SESSION, KEPT, REMOVAL_SESSION};
+use crate::lesson_06::{ids_cannot_be_guessed, UNGUESSABLE};
+use crate::private::{decrypt, encrypted_cookie};
 use crate::steps::{
     assert_greets, assert_has, assert_no_set_cookie, assert_redirect, assert_set_cookies,
-    assert_shows, assert_status, cookie_header, describe, form_encode, poll, start, start_with,
+    assert_shows, assert_status, cookie_header, cookie_value, describe, form_encode, poll, start,
+    start_with,
 };
 use crate::{App, Check, Failure, Program, Response, Settings};
 
@@ -153,6 +157,13 @@ pub(crate) const CHECKS: &[Check] = &[
         a_password_change_needs_the_current_password,
     )
     .the_point(),
+    // Lessons 02 and 06's checks of the same names, with lesson 08's login form and accounts.
+    Check::new(
+        FOREIGN_SESSION,
+        FIXATION,
+        foreign_sessions_are_not_let_in_08,
+    ),
+    Check::new(UNGUESSABLE, FIXATION, session_ids_cannot_be_guessed_08),
     Check::new(
         "the home page, the login form and /user answer Cache-Control: no-store",
         CACHE,
@@ -184,9 +195,13 @@ pub(crate) const DROPS: &[&str] = &[
     "with session_lifetime = 3 the store forgets a session once its time is up: a copy of the cookie is sent to /login",
     "restarted, a memory store has forgotten every session, even with the same secret key",
     // The login form's own rules for the field `nm`: the username's rules are the signup's now.
-    "an empty or blank name gets “Please type a name.”, status 422 and no cookie",
-    "a name of 51 characters gets “at most 50 characters”, status 422; 50 are accepted",
-    "a name with a line break gets “control characters” and status 422",
+    "an empty or blank name is refused: status 422, the form again with a message, no cookie",
+    "a name of 51 characters is refused with a message and status 422; 50 are accepted",
+    "a name with a line break is refused with a message and status 422",
+    // The panel's words for an ended session: the same code as lesson 06's, reached by a login
+    // with `nm` in those checks.
+    "with session_lifetime = 3, the panel says the session's time is up once it is",
+    "the panel says when the store does not hold the session the cookie names",
     "a name with HTML in it is shown escaped on /user, never as markup",
     "a refused name with HTML in it is escaped in the form shown again",
     "a name with `;`, `=` or `ë` is greeted as typed",
@@ -292,6 +307,43 @@ fn assert_logged_in_as(app: &App, cookie: &str, name: &str) -> Result<(), Failur
 
 fn assert_not_logged_in(app: &App, cookie: &str) -> Result<(), Failure> {
     assert_redirect(&app.get("/user", &[cookie]), "/login")
+}
+
+/// Cookies made with the key that are not a session this server issued: lesson 04's JSON, an
+/// empty value, an id it never issued, lesson 02's `user`. Each gets the pages of a visitor who is
+/// not logged in: `/`, a redirect from `/user`, and the login form with its token.
+fn foreign_sessions_are_not_let_in_08(program: &dyn Program) -> Result<(), Failure> {
+    let app = start_with(program, &with_key(0))?;
+    for cookie in [
+        encrypted_cookie(0, "session", LESSON_04_SESSION),
+        encrypted_cookie(0, "session", ""),
+        encrypted_cookie(0, "session", LESSON_06_ID),
+        encrypted_cookie(0, "user", "Tim"),
+    ] {
+        assert_status(&app.get("/", &[&cookie]), 200)?;
+        assert_not_logged_in(&app, &cookie)?;
+        token_in(&app.get("/login", &[&cookie]))?;
+    }
+    Ok(())
+}
+
+/// Signs up as `name` and returns the id the cookie `session` holds (under test-only key 0), with
+/// the `Cookie:` header.
+fn sign_up_for_id(app: &App, name: &str) -> Result<(String, String), Failure> {
+    let (response, cookie) = try_signup(app, name, TIMS_PASSWORD)?;
+    assert_redirect(&response, "/user")?;
+    let sent = cookie_value(&response, "session")?;
+    match decrypt(0, "session", &sent) {
+        Some(id) => Ok((id, cookie)),
+        None => Err(Failure::of(
+            "a cookie `session` that decrypts with the key the program was started with",
+            &response,
+        )),
+    }
+}
+
+fn session_ids_cannot_be_guessed_08(program: &dyn Program) -> Result<(), Failure> {
+    ids_cannot_be_guessed(program, sign_up_for_id)
 }
 
 fn signing_up_logs_in(program: &dyn Program) -> Result<(), Failure> {
