@@ -550,8 +550,8 @@ pub(crate) const WRONG: &[Wrong] = &[
         label: "absolute-as-max",
         what: "`max` for `min`: the absolute lifetime lengthens a busy session instead of ending it",
         file: "src/main.rs",
-        from: "sliding.min(started + TimeDelta::seconds(s))",
-        to: "sliding.max(started + TimeDelta::seconds(s))",
+        from: "sliding.min(end)",
+        to: "sliding.max(end)",
         fails: "session_absolute_lifetime = 2 ends a session that is used all the time",
     },
     Wrong {
@@ -559,8 +559,8 @@ pub(crate) const WRONG: &[Wrong] = &[
         label: "outage-is-500",
         what: "a Redis outage answered 500 instead of 503",
         file: "src/main.rs",
-        from: "const OUTAGE: (Status, ()) = (Status::ServiceUnavailable, ());",
-        to: "const OUTAGE: (Status, ()) = (Status::InternalServerError, ());",
+        from: "Visitor::StoreDown => Outcome::Error((Status::ServiceUnavailable, ())),",
+        to: "Visitor::StoreDown => Outcome::Error((Status::InternalServerError, ())),",
         fails: "with Redis stopped a page answers 503",
     },
     Wrong {
