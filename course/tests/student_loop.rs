@@ -158,10 +158,16 @@ fn start_check_fail_copy_the_reference_check_pass() {
         .collect();
     assert!(failed_checks.len() > 1, "{failed}");
     for name in failed_checks {
+        // Each failure: the request, what was expected and what came back, before the next one.
         let at = details
-            .find(&format!("✗ {name}\n  expected: "))
+            .find(&format!("✗ {name}\n  request:  "))
             .unwrap_or_else(|| panic!("no details for {name:?}:\n{failed}"));
-        assert!(details[at..].contains("\n  got:      "), "{failed}");
+        let block = details[at + "✗".len()..]
+            .split("\n✗ ")
+            .next()
+            .unwrap_or_default();
+        assert!(block.contains("\n  expected: "), "{failed}");
+        assert!(block.contains("\n  got:      "), "{failed}");
     }
     assert!(details.contains("hint:     Chapter 1"), "{failed}");
     let refused = course(&root, &["solution", "01"]);
