@@ -1,4 +1,4 @@
-//! The challenges, one for each of lessons 02 to 07: a task that uses the lesson's idea where no
+//! The challenges, one for each of lessons 02 to 06: a task that uses the lesson's idea where no
 //! chapter does. `start NN --challenge` copies lesson NN's own code into
 //! `exercises/challenge-NN/`; `check NN --challenge` holds it to the challenge's checks
 //! (`specs::challenge`) and to lesson NN's spec, so the lesson still works; `solution NN

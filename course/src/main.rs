@@ -153,6 +153,25 @@ fn list(course: &Course, style: &Style) -> Result<ExitCode, String> {
         println!("  {n:02}  {:<34} {status}", course.title(n));
     }
     println!("{passed} of {total} passed. Next: `cargo course start NN`, then `check NN`.");
+    println!(
+        "{}",
+        style.bold("Going further: the challenges (no chapter solves them)")
+    );
+    let state = course.challenge_state();
+    for n in course::challenge::CHALLENGES {
+        let entry = state.get(n);
+        let status = match (course.challenge_dir(n).is_dir(), entry.last_check) {
+            (false, _) => "not started".to_owned(),
+            (true, _) if entry.passed() => style.green("passed"),
+            (true, Some((k, all))) => style.red(&format!("started, {k} of {all} checks pass")),
+            (true, None) => "started, not checked yet".to_owned(),
+        };
+        let name = course::challenge::title(n).unwrap_or_default();
+        println!("  {n:02}  {name:<42} {status}");
+    }
+    println!(
+        "Start one with `cargo course start NN --challenge`: it starts from lesson NN's own code."
+    );
     Ok(ExitCode::SUCCESS)
 }
 

@@ -131,6 +131,14 @@ fn start_check_fail_copy_the_reference_check_pass() {
         };
         assert!(line.ends_with(status), "{line}");
     }
+    let (_, challenges) = list
+        .split_once("Going further: the challenges")
+        .unwrap_or_else(|| panic!("no challenges listed:\n{list}"));
+    for n in course::challenge::CHALLENGES {
+        let name = course::challenge::title(n).expect("a challenge's title");
+        let line = format!("  {n:02}  {name:<42} not started");
+        assert!(challenges.contains(&line), "no {line:?}:\n{list}");
+    }
 
     let started = assert_ok(&course(&root, &["start", "01"]));
     assert!(started.contains("exercises/lesson-01/"), "{started}");
