@@ -194,6 +194,13 @@ const NOT_SHARED: &[(&str, &str)] = &[
          (`session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/`): differences.rs; \
          the sessions it ends are in same.rs",
     ),
+    (
+        "with session_lifetime = 3 the store forgets a session once its time is up: a copy of the cookie is sent to /login",
+        "Flask-Session writes the session back to its store at the end of every request, with a \
+         fresh timeout (flask_session/base.py, `save_session` calls `_upsert_session` before it \
+         asks `should_set_cookie`), so a session that is polled every few milliseconds never \
+         reaches its end there; the lesson refreshes only a kept-signed-in session",
+    ),
     // Lesson 07.
     (
         "on one Redis: a cookie made under the old key is accepted and re-issued with the old key in secret_key_fallbacks, and refused by the new key alone",
