@@ -126,7 +126,8 @@ impl<'r> FromRequest<'r> for User {
 // ANCHOR_END: guard
 
 #[get("/")]
-fn home() -> Page {
+fn home(_user: Option<User>) -> Page {
+    // The guard moves a kept-signed-in session forward here too: Flask does on every request.
     Page::render("index", context! {})
 }
 

@@ -517,6 +517,15 @@ pub(crate) const WRONG: &[Wrong] = &[
         fails: "“Log out everywhere” ends every session of Tim",
     },
     Wrong {
+        exercise: 4,
+        label: "refresh-only-on-user",
+        what: "a kept-signed-in session moved forward by the user page only, not the home page",
+        file: "src/main.rs",
+        from: "fn home(_user: Option<User>) -> Page {",
+        to: "fn home() -> Page {",
+        fails: "every page moves a kept-signed-in session forward",
+    },
+    Wrong {
         exercise: 6,
         label: "store-ignores-expiry",
         what: "the store hands out a record whatever its expiry",
