@@ -11,7 +11,16 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Exercise numbers the course knows of; those without a spec or a task are "not yet available".
-pub const EXERCISES: std::ops::RangeInclusive<u8> = 1..=7;
+pub const EXERCISES: std::ops::RangeInclusive<u8> = 1..=8;
+
+/// The lesson whose code exercise `n` (2 or more) starts from: the one before, except for 08,
+/// which is built on lesson 06's memory store rather than lesson 07's production store.
+pub fn built_on(n: u8) -> u8 {
+    match n {
+        8 => 6,
+        _ => n - 1,
+    }
+}
 
 /// The task of exercise `n`, as its README and its lesson chapter show it.
 pub fn task(n: u8) -> Option<&'static str> {
@@ -217,12 +226,13 @@ impl Course {
             .ok_or_else(|| format!("no lesson-{n:02}-* package in {}", self.root.display()))
     }
 
-    /// Where exercise `n`'s starting code comes from: lesson `n - 1`, or for 01 the skeleton.
+    /// Where exercise `n`'s starting code comes from: lesson [`built_on`]`(n)`, or for 01 the
+    /// skeleton.
     pub fn starting_code(&self, n: u8) -> Result<PathBuf, String> {
         if n == 1 {
             Ok(self.root.join("course/skeletons/lesson-01"))
         } else {
-            self.lesson_dir(n - 1)
+            self.lesson_dir(built_on(n))
         }
     }
 
@@ -252,17 +262,19 @@ impl Course {
         let from_port = if n == 1 {
             8001
         } else {
-            8000 + u16::from(n) - 1
+            8000 + u16::from(built_on(n))
         };
         copy_code(&from, &dir, from_port, port(n))?;
         if n > 1 {
             // The lesson's own doc comment stays; the first line says what this copy is for.
             let main_rs = dir.join("src/main.rs");
-            let code =
-                read(&main_rs)?.replace(&format!("cargo run -p lesson-{:02}", n - 1), "cargo run");
+            let code = read(&main_rs)?.replace(
+                &format!("cargo run -p lesson-{:02}", built_on(n)),
+                "cargo run",
+            );
             let header = format!(
                 "//! Exercise {n:02}: lesson {:02}'s code, to change into lesson {n:02}. The task: README.md.\n//!\n",
-                n - 1
+                built_on(n)
             );
             write(&main_rs, &(header + &code))?;
         }
