@@ -95,6 +95,20 @@ pub fn not_run_notes(missing: &[Option<&'static Needed>]) -> Vec<String> {
         .collect()
 }
 
+/// [`specs::run`], with panics kept quiet while it runs: a check that panics is reported as a failed
+/// check with its message, so the default hook's lines (and a backtrace, with `RUST_BACKTRACE` set)
+/// would only bury the report.
+pub fn run_checks<'c>(
+    checks: &'c [specs::Check],
+    program: &dyn specs::Program,
+) -> Vec<specs::Outcome<'c>> {
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let outcomes = specs::run(checks, program);
+    std::panic::set_hook(hook);
+    outcomes
+}
+
 /// Whether `program` can be started from `PATH` (as `program --version`).
 pub fn installed(program: &str) -> bool {
     Command::new(program)

@@ -237,7 +237,7 @@ fn check(course: &Course, n: u8, style: &Style) -> Result<ExitCode, String> {
         .filter(|(_, needed)| needed.is_none())
         .map(|(check, _)| *check)
         .collect();
-    let mut ran = specs::run(&runnable, &program).into_iter();
+    let mut ran = course::run_checks(&runnable, &program).into_iter();
     let outcomes: Vec<Outcome<'_>> = all
         .iter()
         .zip(&missing)

@@ -100,7 +100,8 @@ impl Binary {
 
 impl Program for Binary {
     fn start(&self, settings: &Settings) -> Result<App, String> {
-        let mut env: Vec<(String, String)> = Vec::new();
+        // What a panic of the program prints is shown after a 5xx: its message, not a backtrace.
+        let mut env = vec![("RUST_BACKTRACE".to_owned(), "0".to_owned())];
         if let Some(key) = &settings.secret_key {
             env.push(("ROCKET_SECRET_KEY".to_owned(), key.clone()));
         }
