@@ -20,6 +20,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 pub mod book;
+pub mod built;
+pub mod demo;
 pub mod diff;
 pub mod instructors;
 pub mod transcript;
