@@ -1,0 +1,34 @@
+# Lesson 02's demo: paste it into a terminal inside the workspace, or run
+# `bash docs/src/demos/lesson-02.sh`. DEMO_PORT=… moves it off port 8002.
+port=${DEMO_PORT:-8002}
+url=http://127.0.0.1:$port
+jar=$(mktemp)
+# Starts the lesson in the background and waits until it answers; stops it.
+start() {
+  ROCKET_PORT=$port cargo run -p lesson-02 &
+  lesson=$!
+  until curl -s -o /dev/null $url/; do kill -0 $lesson || break; sleep 0.2; done
+}
+stop() { kill $lesson; wait $lesson; }
+# Prints the status and where a redirect goes.
+status() { curl -s -o /dev/null -w '%{http_code} %{redirect_url}\n' "$@"; }
+
+start
+# The cookie that worked in lesson 01 does not decrypt: sent to log in.
+status $url/user -H 'Cookie: user=admin'
+# Log in as Tim, under the key this debug build made up at launch.
+status -c $jar -d nm=Tim $url/login
+curl -s -b $jar $url/user | grep Hello
+# A restart makes up a new key: the cookie no longer decrypts.
+stop; start
+status -b $jar $url/user
+
+# With a fixed key, a session made under it survives a restart.
+stop
+export ROCKET_SECRET_KEY="$(openssl rand -base64 32)"
+start
+status -c $jar -d nm=Tim $url/login
+stop; start
+curl -s -b $jar $url/user | grep Hello
+
+stop; rm $jar
