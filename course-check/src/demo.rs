@@ -75,13 +75,28 @@ exec '{}'/"$package"
 }
 
 /// The demo's output with every port the test chose written back as its default, then normalised
-/// like a transcript (dates, ciphertexts, the order of Shield's headers).
+/// like a transcript (dates, ciphertexts, the order of Shield's headers), and each run of
+/// `Set-Cookie` lines sorted: Rocket's cookie jar keeps its changes in a hash set, so one
+/// response's cookies come in an order that changes from one process to the next.
 pub fn normalise(output: &str, ports: &[(PortVariable, u16)]) -> String {
     let mut output = output.to_owned();
     for (variable, actual) in ports {
         output = output.replace(&format!(":{actual}"), &format!(":{}", variable.default));
     }
-    crate::transcript::normalise(&output)
+    let mut lines: Vec<String> = crate::transcript::normalise(&output)
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    let mut start = 0;
+    while start < lines.len() {
+        let run = lines[start..]
+            .iter()
+            .take_while(|line| line.to_ascii_lowercase().starts_with("set-cookie:"))
+            .count();
+        lines[start..start + run].sort();
+        start += run + 1;
+    }
+    lines.iter().map(|line| format!("{line}\n")).collect()
 }
 
 #[cfg(test)]
@@ -125,6 +140,17 @@ mod tests {
         assert_eq!(
             normalise("303 http://127.0.0.1:40123/user\r\n", &[(port, 40123)]),
             "303 http://127.0.0.1:8001/user\n"
+        );
+    }
+
+    #[test]
+    fn the_cookies_of_one_response_are_sorted() {
+        let output = "HTTP/1.1 303 See Other\r\nset-cookie: user=; Max-Age=0\r\n\
+                      set-cookie: _flash=7%3Asuccess; Path=/\r\nlocation: /login\r\n";
+        assert_eq!(
+            normalise(output, &[]),
+            "HTTP/1.1 303 See Other\nset-cookie: _flash=7%3Asuccess; Path=/\n\
+             set-cookie: user=; Max-Age=0\nlocation: /login\n"
         );
     }
 }
