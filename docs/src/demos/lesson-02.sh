@@ -10,24 +10,26 @@ start() {
   until curl -s -o /dev/null $url/; do kill -0 $lesson || break; sleep 0.2; done
 }
 stop() { kill $lesson; wait $lesson; }
-# Prints the status and where a redirect goes.
-status() { curl -s -o /dev/null -w '%{http_code} %{redirect_url}\n' "$@"; }
+# Prints what is asked, the status and where a redirect goes; `-b file` sends a jar's cookies.
+status() { label=$1; shift; curl -s -o /dev/null -w "$label: %{http_code} %{redirect_url}\n" "$@"; }
 
+# No key: this debug build makes up one at every launch.
+unset ROCKET_SECRET_KEY
 start
 # The cookie that worked in lesson 01 does not decrypt: sent to log in.
-status $url/user -H 'Cookie: user=admin'
-# Log in as Tim, under the key this debug build made up at launch.
-status -c $jar -d nm=Tim $url/login
+status 'user=admin' $url/user -H 'Cookie: user=admin'
+# Log in as Tim, under the key made up at this launch.
+status 'Tim logs in' -c $jar -d nm=Tim $url/login
 curl -s -b $jar $url/user | grep Hello
 # A restart makes up a new key: the cookie no longer decrypts.
 stop; start
-status -b $jar $url/user
+status 'Tim after a restart' -b $jar $url/user
 
 # With a fixed key, a session made under it survives a restart.
 stop
 export ROCKET_SECRET_KEY="$(openssl rand -base64 32)"
 start
-status -c $jar -d nm=Tim $url/login
+status 'Tim logs in' -c $jar -d nm=Tim $url/login
 stop; start
 curl -s -b $jar $url/user | grep Hello
 
