@@ -15,6 +15,9 @@ headers -d nm=Tim $url/login
 headers -d colour=blue $url/colour
 # Logging out removes `user`, sets `_flash`, and leaves `colour` alone.
 headers $url/logout
+# A browser now drops `user`. curl 7.88 keeps a cookie whose removal comes before another
+# Set-Cookie of the same response, so the demo drops it from curl's jar by hand.
+sed -i '/\tuser\t/d' $jar
 # The login page shows the goodbye once, and still knows the colour.
 curl -s -b $jar -c $jar $url/login | grep -E 'role="status"|remembers'
 curl -s -b $jar -c $jar $url/login | grep -E 'role="status"|remembers'
