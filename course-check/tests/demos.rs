@@ -10,9 +10,9 @@
 //! port: the test sets `NAME` to a free one, and writes the default back into the output.
 
 use course_check::built::{assert_fresh, binary, binary_dir, ScratchDir};
-use course_check::demo::{cargo_stand_in, normalise, port_variables};
+use course_check::demo::{cargo_stand_in, include_line, normalise, port_variables, shows_demo};
 use course_check::transcript::curl_is_installed;
-use course_check::{diff, lessons, read, relative, workspace_root, Lesson};
+use course_check::{assert_none, diff, lessons, read, relative, workspace_root, Lesson};
 use std::fs;
 use std::net::{Ipv4Addr, TcpStream};
 use std::os::unix::fs::PermissionsExt;
@@ -46,6 +46,44 @@ fn script(lesson: &Lesson) -> PathBuf {
 
 fn expected(lesson: &Lesson) -> PathBuf {
     docs_src().join(format!("demos/{}.out", lesson.package))
+}
+
+#[test]
+fn every_lessons_notes_show_their_demo_script_and_no_other_commands() {
+    let mut problems = Vec::new();
+    let mut shown = 0;
+    for lesson in lessons(&workspace_root()) {
+        let notes = docs_src().join(format!("instructors/{}.md", lesson.package));
+        let Ok(markdown) = fs::read_to_string(&notes) else {
+            continue; // tests/instructors.rs says that the notes are missing
+        };
+        let place = relative(&notes);
+        for file in [script(&lesson), expected(&lesson)] {
+            if !file.is_file() {
+                problems.push(format!("{place}: no {}", relative(&file)));
+            }
+        }
+        if shows_demo(&markdown, &lesson.package) {
+            shown += 1;
+        } else {
+            problems.push(format!(
+                "{place}: show the demo as a ```sh block holding only `{}`",
+                include_line(&lesson.package)
+            ));
+        }
+        let blocks = markdown.matches("```sh\n").count();
+        if blocks != 1 {
+            problems.push(format!(
+                "{place}: {blocks} ```sh blocks; commands to run belong in the demo script"
+            ));
+        }
+    }
+    assert_none(
+        problems,
+        "demos an instructor would type untested",
+        "course-check/tests/demos.rs",
+    );
+    assert!(shown > 0, "no lesson's notes show a demo");
 }
 
 /// Stops every process of the demo's process group (its servers too), also when the test fails.
@@ -143,7 +181,7 @@ fn every_demo_runs_and_prints_what_its_notes_say() {
     for lesson in lessons(&root) {
         let script = script(&lesson);
         if !script.is_file() {
-            continue;
+            continue; // every_lessons_notes_show_their_demo_script_and_no_other_commands says so
         }
         let shown = relative(&script);
         let text = read(&script);
