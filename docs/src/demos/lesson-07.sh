@@ -1,9 +1,10 @@
 # Lesson 07's demo: paste it into a terminal inside the workspace, or run
 # `bash docs/src/demos/lesson-07.sh`. It needs redis-server 6.0 or later (Debian: `sudo apt-get
-# install redis-server`). DEMO_PORT, DEMO_PORT_2 and REDIS_PORT move it off 8007, 8107 and 6379.
+# install redis-server`). DEMO_PORT, DEMO_PORT_2 and REDIS_PORT move it off 8007, 8107 and 6380.
 port=${DEMO_PORT:-8007}
 port2=${DEMO_PORT_2:-8107}
-redis_port=${REDIS_PORT:-6379}
+# Not 6379, where Debian's package sets up a Redis service of its own, which this must not stop.
+redis_port=${REDIS_PORT:-6380}
 dir=$(mktemp -d)
 # Starts Redis in the background, keeping nothing on disk, and waits until it answers PING.
 start_redis() {
