@@ -3,6 +3,8 @@
 port=${DEMO_PORT:-8003}
 url=http://127.0.0.1:$port
 jar=$(mktemp)
+# Refuse to demo against a server left running from the browser part.
+curl -s -o /dev/null $url/ && echo "Port $port is taken: stop the server there first." >&2
 ROCKET_PORT=$port cargo run -p lesson-03 &
 lesson=$!
 # Wait until the lesson answers (its first run compiles it).

@@ -3,8 +3,10 @@
 port=${DEMO_PORT:-8006}
 url=http://127.0.0.1:$port
 dir=$(mktemp -d)
-# Starts the lesson in the background and waits until it answers; stops it.
+# Starts the lesson in the background (warning if its port is taken) and waits until it
+# answers; stops it.
 start() {
+  curl -s -o /dev/null $url/ && echo "Port $port is taken: stop the server there first." >&2
   ROCKET_PORT=$port cargo run -p lesson-06 &
   lesson=$!
   until curl -s -o /dev/null $url/; do kill -0 $lesson || break; sleep 0.2; done

@@ -13,8 +13,10 @@ start_redis() {
   until redis-cli -p $redis_port ping > /dev/null 2>&1; do kill -0 $redis || break; sleep 0.2; done
 }
 stop_redis() { redis-cli -p $redis_port shutdown nosave; wait $redis; }
-# Starts the lesson in the background on port $1 and waits until it answers; its PID is $lesson.
+# Starts the lesson in the background on port $1 (warning if it is taken) and waits until it
+# answers; its PID is $lesson.
 start() {
+  curl -s -o /dev/null http://127.0.0.1:$1/ && echo "Port $1 is taken: stop the server there first." >&2
   ROCKET_PORT=$1 cargo run -p lesson-07 &
   lesson=$!
   until curl -s -o /dev/null http://127.0.0.1:$1/; do kill -0 $lesson || break; sleep 0.2; done
