@@ -125,6 +125,8 @@ fn run_demo(lesson: &Lesson, script: &Path) -> Result<String, String> {
         .env_clear()
         .env("PATH", path)
         .env("HOME", &scratch.0)
+        // The scripts' `mktemp` files go in the scratch directory too, even if a script stops early.
+        .env("TMPDIR", &scratch.0)
         .env("LC_ALL", "C")
         .env("ROCKET_LOG_LEVEL", "off")
         .env("ROCKET_CLI_COLORS", "false")
