@@ -3,98 +3,14 @@
 //! lesson's real binary (built by `cargo test --workspace`, or `cargo build -p lesson-0N`), and the
 //! output is compared with the file. `UPDATE_TRANSCRIPTS=1` rewrites the files instead.
 
+use course_check::built::{assert_fresh, binary, ScratchDir};
 use course_check::transcript::{self, commands};
 use course_check::{diff, files_under, lessons, read, workspace_root, Lesson};
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::path::Path;
 use test_support::{free_port, Server};
 
 const UPDATE: &str = "UPDATE_TRANSCRIPTS";
-
-/// The lesson's binary next to this test's own executable (`target/debug/deps/…` → `target/debug`).
-fn binary(lesson: &Lesson) -> PathBuf {
-    let exe = std::env::current_exe().expect("the test's own path");
-    let profile_dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("tests run from target/<profile>/deps");
-    profile_dir.join(format!(
-        "{}{}",
-        lesson.package,
-        std::env::consts::EXE_SUFFIX
-    ))
-}
-
-fn modified(path: &Path) -> SystemTime {
-    fs::metadata(path)
-        .and_then(|meta| meta.modified())
-        .unwrap_or_else(|e| panic!("modification time of {}: {e}", path.display()))
-}
-
-/// Panics unless the binary exists and is newer than every source file it was built from. Cargo
-/// lists those in the dep-info file next to the binary (`target/debug/lesson-0N.d`); `src/tests.rs`
-/// is not among them, since the binary does not contain the tests. Nor is `Cargo.toml`: an edit
-/// that changes nothing in the binary (a dev-dependency, say) leaves it as it was, and one that
-/// does makes `cargo build` relink it.
-fn assert_fresh(lesson: &Lesson, binary: &Path) {
-    let build = format!("cargo build -p {}", lesson.package);
-    assert!(
-        binary.is_file(),
-        "{} does not exist: run `{build}` (`cargo test --workspace` builds it too)",
-        binary.display()
-    );
-    let dep_info = binary.with_extension("d");
-    let sources = fs::read_to_string(&dep_info)
-        .map(|text| dependencies(&text))
-        .unwrap_or_default();
-    let built = modified(binary);
-    if let Some(newer) = sources.iter().find(|source| modified(source) > built) {
-        panic!(
-            "{} is newer than {}: run `{build}` first",
-            newer.display(),
-            binary.display()
-        );
-    }
-}
-
-/// The files after `target:` in a Makefile-style dep-info file (spaces in names escaped as `\ `).
-fn dependencies(dep_info: &str) -> Vec<PathBuf> {
-    let Some((_, files)) = dep_info
-        .lines()
-        .next()
-        .and_then(|line| line.split_once(": "))
-    else {
-        return Vec::new();
-    };
-    files
-        .replace("\\ ", "\0")
-        .split(' ')
-        .filter(|file| !file.is_empty())
-        .map(|file| PathBuf::from(file.replace('\0', " ")))
-        .collect()
-}
-
-/// A fresh empty directory for one replay's cookie jars, removed when dropped.
-struct ScratchDir(PathBuf);
-
-impl ScratchDir {
-    fn new(name: &str) -> ScratchDir {
-        let dir = std::env::temp_dir().join(format!(
-            "course-check-{}-{name}-{:?}",
-            std::process::id(),
-            SystemTime::now()
-        ));
-        fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("create {}: {e}", dir.display()));
-        ScratchDir(dir)
-    }
-}
-
-impl Drop for ScratchDir {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
 
 /// Replays `transcript` with the real curl, in a fresh directory, against a fresh process of the
 /// lesson on a free port, and returns the transcript as the lesson answers it now.

@@ -1,0 +1,236 @@
+//! Every instructors' demo runs as the notes show it. Each lesson's notes
+//! (`docs/src/instructors/lesson-0N.md`) show their demo as a ```` ```sh ```` block holding only
+//! `{{#include ../demos/lesson-0N.sh}}`; the ignored test runs each script top to bottom with
+//! `bash`, the real curl (and redis-server for lesson 07) and the lesson's real binary, and
+//! compares what it prints with `docs/src/demos/lesson-0N.out`. `UPDATE_DEMOS=1` rewrites those.
+//!
+//! The script's `cargo run -p lesson-0N` is answered by a stand-in `cargo` first on its `PATH`,
+//! which runs the binary `cargo test` built (checked fresh first): a real `cargo run` would wait
+//! for the build lock this test's own `cargo test` holds. Every `${NAME:-8001}` in a script is a
+//! port: the test sets `NAME` to a free one, and writes the default back into the output.
+
+use course_check::built::{assert_fresh, binary, binary_dir, ScratchDir};
+use course_check::demo::{cargo_stand_in, include_line, normalise, port_variables, shows_demo};
+use course_check::transcript::curl_is_installed;
+use course_check::{assert_none, diff, lessons, read, relative, workspace_root, Lesson};
+use std::fs;
+use std::net::{Ipv4Addr, TcpStream};
+use std::os::unix::fs::PermissionsExt;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+use test_support::free_port;
+
+const UPDATE: &str = "UPDATE_DEMOS";
+
+/// How long one demo may run: lesson 04's waits for a session to run out.
+const DEADLINE: Duration = Duration::from_secs(180);
+
+/// The programs a demo may call besides bash, the argument that makes each print its version, and
+/// its Debian package.
+const PROGRAMS: [(&str, &str, &str); 4] = [
+    ("curl", "--version", "curl"),
+    ("redis-server", "--version", "redis-server"),
+    ("redis-cli", "--version", "redis-tools"),
+    ("openssl", "version", "openssl"),
+];
+
+fn docs_src() -> PathBuf {
+    workspace_root().join("docs").join("src")
+}
+
+fn script(lesson: &Lesson) -> PathBuf {
+    docs_src().join(format!("demos/{}.sh", lesson.package))
+}
+
+fn expected(lesson: &Lesson) -> PathBuf {
+    docs_src().join(format!("demos/{}.out", lesson.package))
+}
+
+#[test]
+fn every_lessons_notes_show_their_demo_script_and_no_other_commands() {
+    let mut problems = Vec::new();
+    let mut shown = 0;
+    for lesson in lessons(&workspace_root()) {
+        let notes = docs_src().join(format!("instructors/{}.md", lesson.package));
+        let Ok(markdown) = fs::read_to_string(&notes) else {
+            continue; // tests/instructors.rs says that the notes are missing
+        };
+        let place = relative(&notes);
+        for file in [script(&lesson), expected(&lesson)] {
+            if !file.is_file() {
+                problems.push(format!("{place}: no {}", relative(&file)));
+            }
+        }
+        if shows_demo(&markdown, &lesson.package) {
+            shown += 1;
+        } else {
+            problems.push(format!(
+                "{place}: show the demo as a ```sh block holding only `{}`",
+                include_line(&lesson.package)
+            ));
+        }
+        let blocks = markdown.matches("```sh\n").count();
+        if blocks != 1 {
+            problems.push(format!(
+                "{place}: {blocks} ```sh blocks; commands to run belong in the demo script"
+            ));
+        }
+    }
+    assert_none(
+        problems,
+        "demos an instructor would type untested",
+        "course-check/tests/demos.rs",
+    );
+    assert!(shown > 0, "no lesson's notes show a demo");
+}
+
+/// Stops every process of the demo's process group (its servers too), also when the test fails.
+struct ProcessGroup(u32);
+
+impl Drop for ProcessGroup {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", self.0)])
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
+/// Runs the lesson's demo script in a fresh directory and returns its output, normalised, or what
+/// went wrong: a failure, a timeout, a server it left running.
+fn run_demo(lesson: &Lesson, script: &Path) -> Result<String, String> {
+    let text = read(script);
+    let scratch = ScratchDir::new(&format!("demo-{}", lesson.package));
+    let bin = scratch.0.join("bin");
+    fs::create_dir_all(&bin).expect("create the stand-in's directory");
+    let cargo = bin.join("cargo");
+    fs::write(&cargo, cargo_stand_in(&binary_dir())).expect("write the stand-in cargo");
+    fs::set_permissions(&cargo, fs::Permissions::from_mode(0o755)).expect("chmod the stand-in");
+    let path = std::env::join_paths(std::iter::once(bin.clone()).chain(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    )))
+    .expect("a PATH");
+    let ports: Vec<_> = port_variables(&text)
+        .into_iter()
+        .map(|variable| (variable, free_port()))
+        .collect();
+    let stdout = scratch.0.join("stdout");
+    let stderr = scratch.0.join("stderr");
+    let mut command = Command::new("bash");
+    command
+        .arg(script)
+        .current_dir(&scratch.0)
+        .env_clear()
+        .env("PATH", path)
+        .env("HOME", &scratch.0)
+        // The scripts' `mktemp` files go in the scratch directory too, even if a script stops early.
+        .env("TMPDIR", &scratch.0)
+        .env("LC_ALL", "C")
+        .env("ROCKET_LOG_LEVEL", "off")
+        .env("ROCKET_CLI_COLORS", "false")
+        .envs(ports.iter().map(|(v, port)| (&v.name, port.to_string())))
+        .stdin(Stdio::null())
+        .stdout(fs::File::create(&stdout).expect("create the output file"))
+        .stderr(fs::File::create(&stderr).expect("create the error file"))
+        .process_group(0);
+    let mut child = command.spawn().map_err(|e| format!("run bash: {e}"))?;
+    let _group = ProcessGroup(child.id());
+    let deadline = Instant::now() + DEADLINE;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("poll the demo") {
+            break Some(status);
+        }
+        if Instant::now() > deadline {
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let printed = normalise(&fs::read_to_string(&stdout).unwrap_or_default(), &ports);
+    let errors = fs::read_to_string(&stderr).unwrap_or_default();
+    let left: Vec<String> = ports
+        .iter()
+        .filter(|(_, port)| TcpStream::connect((Ipv4Addr::LOCALHOST, *port)).is_ok())
+        .map(|(v, _)| format!("{} (default {})", v.name, v.default))
+        .collect();
+    match status {
+        None => Err(format!(
+            "did not end within {DEADLINE:?}; it printed:\n{printed}\nand on stderr:\n{errors}"
+        )),
+        Some(status) if !status.success() => Err(format!(
+            "ended with {status}; it printed:\n{printed}\nand on stderr:\n{errors}"
+        )),
+        Some(_) if !left.is_empty() => Err(format!(
+            "ended with a server still listening on {}: stop each one it starts (`kill $pid; \
+             wait $pid`)",
+            left.join(", ")
+        )),
+        Some(_) => Ok(printed),
+    }
+}
+
+#[test]
+#[ignore = "needs curl, redis-server and openssl: see README"]
+fn every_demo_runs_and_prints_what_its_notes_say() {
+    if let Err(missing) = curl_is_installed() {
+        panic!("{missing}");
+    }
+    let update = std::env::var_os(UPDATE).is_some();
+    let root = workspace_root();
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for lesson in lessons(&root) {
+        let script = script(&lesson);
+        if !script.is_file() {
+            continue; // every_lessons_notes_show_their_demo_script_and_no_other_commands says so
+        }
+        let shown = relative(&script);
+        let text = read(&script);
+        for (program, version, package) in PROGRAMS {
+            let installed = Command::new(program)
+                .arg(version)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|status| status.success());
+            assert!(
+                !text.contains(program) || installed,
+                "{shown} runs {program}, which is not installed: run `sudo apt-get install \
+                 {package}` (see the README)"
+            );
+        }
+        let binary = binary(&lesson);
+        assert_fresh(&lesson, &binary);
+        let printed = match run_demo(&lesson, &script) {
+            Ok(printed) => printed,
+            Err(problem) => {
+                problems.push(format!("{shown} {problem}"));
+                continue;
+            }
+        };
+        checked += 1;
+        let expected = expected(&lesson);
+        let committed = fs::read_to_string(&expected).unwrap_or_default();
+        if update {
+            if committed != printed {
+                fs::write(&expected, &printed)
+                    .unwrap_or_else(|e| panic!("write {}: {e}", relative(&expected)));
+                eprintln!("rewrote {}", relative(&expected));
+            }
+        } else if committed != printed {
+            problems.push(format!(
+                "{shown} printed something else than {} (- expected, + printed):\n{}",
+                relative(&expected),
+                diff::lines(&committed, &printed)
+            ));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{}\nIf the demo's new output is right (and the notes say so), record it with:\n  \
+         {UPDATE}=1 cargo test -p course-check --test demos -- --ignored",
+        problems.join("\n\n")
+    );
+    assert!(checked > 0, "no demo found under docs/src/demos/");
+}
