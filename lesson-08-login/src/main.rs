@@ -1,13 +1,13 @@
 //! Lesson 08: seed 002's username and password done right, on lesson 06's server-side sessions:
 //! Argon2id hashes, one answer for every failed login, a CSRF token on every POST form (login
-//! CSRF), a throttle against guessing, and a password change that ends the other sessions.
+//! CSRF), a throttle against guessing, and a password change that ends the other session.
 //!
 //! Run: `cargo run -p lesson-08`, then open <http://127.0.0.1:8008> (account `demo`, see README).
 //! Chapter: docs/src/lesson-08.md.
 
 use accounts::{Accounts, Throttle};
 use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
-use csrf::{FormSession, Token};
+use csrf::Token;
 use lesson_support::Page;
 use rocket::fairing::AdHoc;
 use rocket::form::{self, Contextual, Form, FromForm};
@@ -122,23 +122,51 @@ fn write(jar: &CookieJar<'_>, id: &str, data: &mut SessionData, lifetime: TimeDe
     jar.add_private(cookie);
 }
 
-/// What a handler needs to start and end sessions, with a method for each (zero2prod's
+// ANCHOR_END: write
+
+// ANCHOR: guard
+/// Whoever carries a current session of this server: logged in, or a pre-session.
+struct Visitor {
+    id: String,
+    session: SessionData,
+}
+
+/// The session the cookie names, if this server holds it and its time is not up.
+fn current(jar: &CookieJar<'_>, store: &Store, lifetime: TimeDelta) -> Option<Visitor> {
+    let id = read(jar)?;
+    let mut sessions = store.sessions();
+    // Not held (logged out, ended everywhere, from before a restart) or expired: no session.
+    let data = sessions
+        .get_mut(&id)
+        .filter(|data| data.is_current(now(), lifetime))?;
+    // Flask's `SESSION_REFRESH_EACH_REQUEST`: a permanent session slides forward.
+    if data.permanent {
+        write(jar, &id, data, lifetime);
+    }
+    let session = data.clone();
+    Some(Visitor { id, session })
+}
+
+/// This request's session, and a method for each thing a handler does to sessions (zero2prod's
 /// `TypedSession`).
-struct Sessions<'r> {
+struct Session<'r> {
+    current: Option<Visitor>,
     jar: &'r CookieJar<'r>,
     store: &'r Store,
     lifetime: TimeDelta,
 }
 
 #[rocket::async_trait]
-impl<'r> FromRequest<'r> for Sessions<'r> {
+impl<'r> FromRequest<'r> for Session<'r> {
     type Error = ();
 
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ()> {
-        let store = try_outcome!(request.guard::<&State<Store>>().await);
+        let store = try_outcome!(request.guard::<&State<Store>>().await).inner();
         let lifetime = try_outcome!(request.guard::<&State<SessionConfig>>().await).lifetime();
-        let (jar, store) = (request.cookies(), store.inner());
-        Outcome::Success(Sessions {
+        let jar = request.cookies();
+        let current = current(jar, store, lifetime);
+        Outcome::Success(Session {
+            current,
             jar,
             store,
             lifetime,
@@ -146,7 +174,7 @@ impl<'r> FromRequest<'r> for Sessions<'r> {
     }
 }
 
-impl Sessions<'_> {
+impl Session<'_> {
     /// A new session under a new id and with a new token, in place of the one the browser came
     /// with: no id from before a login survives it (session fixation).
     fn start(&self, user: Option<String>, permanent: bool) -> Visitor {
@@ -154,7 +182,7 @@ impl Sessions<'_> {
         if let Some(old) = read(self.jar) {
             sessions.remove(&old);
         }
-        // Expired sessions are swept out here, so the map holds one lifetime's worth.
+        // Expired sessions are swept out whenever one starts, so the map holds one lifetime's worth.
         sessions.retain(|_, session| session.expires > now());
         let (id, csrf_token) = (new_id(), new_id());
         let mut session = SessionData {
@@ -174,47 +202,10 @@ impl Sessions<'_> {
         self.jar.remove_private(SESSION_COOKIE);
     }
 
-    /// Every session of `user` ends, in every browser: only a server-side session can do this.
+    /// Every session of this user ends, in every browser: only a server-side session can do this.
     fn end_everywhere(&self, user: &str) {
         let mut sessions = self.store.sessions();
         sessions.retain(|_, session| session.user.as_deref() != Some(user));
-    }
-}
-// ANCHOR_END: write
-
-// ANCHOR: guard
-/// Whoever carries a session cookie that decrypts to the id of a session this server holds:
-/// logged in, or a pre-session.
-#[derive(Clone)]
-struct Visitor {
-    id: String,
-    session: SessionData,
-}
-
-#[rocket::async_trait]
-impl<'r> FromRequest<'r> for Visitor {
-    type Error = ();
-
-    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ()> {
-        let store = try_outcome!(request.guard::<&State<Store>>().await);
-        let lifetime = try_outcome!(request.guard::<&State<SessionConfig>>().await).lifetime();
-        let Some(id) = read(request.cookies()) else {
-            return Outcome::Forward(Status::Unauthorized);
-        };
-        let mut sessions = store.sessions();
-        // Not held (logged out, ended everywhere, from before a restart) or expired: no session.
-        let Some(data) = sessions
-            .get_mut(&id)
-            .filter(|data| data.is_current(now(), lifetime))
-        else {
-            return Outcome::Forward(Status::Unauthorized);
-        };
-        // Flask's `SESSION_REFRESH_EACH_REQUEST`: a permanent session slides forward.
-        if data.permanent {
-            write(request.cookies(), &id, data, lifetime);
-        }
-        let session = data.clone();
-        Outcome::Success(Visitor { id, session })
     }
 }
 
@@ -226,10 +217,10 @@ impl<'r> FromRequest<'r> for User {
     type Error = ();
 
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ()> {
-        let visitor = try_outcome!(request.guard::<Visitor>().await);
-        match visitor.session.user {
-            Some(_) => Outcome::Success(User(visitor)),
-            None => Outcome::Forward(Status::Unauthorized),
+        let session = try_outcome!(request.guard::<Session<'_>>().await);
+        match session.current {
+            Some(visitor) if visitor.session.user.is_some() => Outcome::Success(User(visitor)),
+            _ => Outcome::Forward(Status::Unauthorized),
         }
     }
 }
@@ -266,14 +257,14 @@ fn again(visitor: &Visitor, name: &'static str, context: &form::Context<'_>) -> 
 // ANCHOR_END: render
 
 #[get("/")]
-fn home(visitor: Option<Visitor>) -> Page {
-    render(visitor.as_ref(), "index", context! {})
+fn home(session: Session<'_>) -> Page {
+    render(session.current.as_ref(), "index", context! {})
 }
 
 // ANCHOR: login_form
 #[get("/login")]
-fn login_form(form_session: FormSession) -> Result<Page, Redirect> {
-    let FormSession(visitor) = form_session;
+fn login_form(session: Session<'_>) -> Result<Page, Redirect> {
+    let visitor = session.or_pre_session();
     // Flask: `if "user" in session: return redirect(url_for("user"))`.
     if visitor.session.user.is_some() {
         return Err(Redirect::to(uri!(show_user)));
@@ -296,12 +287,11 @@ struct Login<'r> {
 #[post("/login", data = "<form>")]
 async fn login<'r>(
     mut form: Form<Contextual<'r, Login<'r>>>,
-    visitor: Option<Visitor>,
-    sessions: Sessions<'_>,
+    session: Session<'_>,
     accounts: &State<Accounts>,
     throttle: &State<Throttle>,
 ) -> Result<Redirect, Refusal> {
-    let visitor = csrf::check(visitor.as_ref(), form.context.field_value("csrf_token"))?;
+    let visitor = session.check(form.context.field_value("csrf_token"))?;
     let Some(login) = &form.value else {
         return Err(again(visitor, "login", &form.context));
     };
@@ -325,7 +315,7 @@ async fn login<'r>(
     }
     throttle.passed(username);
     // Flask: `session["user"] = username`, in a new session.
-    sessions.start(Some(username.to_owned()), login.remember);
+    session.start(Some(username.to_owned()), login.remember);
     Ok(Redirect::to(uri!(show_user)))
 }
 // ANCHOR_END: login
@@ -340,18 +330,17 @@ struct Signup<'r> {
 }
 
 #[get("/signup")]
-fn signup_form(form_session: FormSession) -> Page {
-    render(Some(&form_session.0), "signup", context! {})
+fn signup_form(session: Session<'_>) -> Page {
+    render(Some(&session.or_pre_session()), "signup", context! {})
 }
 
 #[post("/signup", data = "<form>")]
 async fn signup<'r>(
     mut form: Form<Contextual<'r, Signup<'r>>>,
-    visitor: Option<Visitor>,
-    sessions: Sessions<'_>,
+    session: Session<'_>,
     accounts: &State<Accounts>,
 ) -> Result<Redirect, Refusal> {
-    let visitor = csrf::check(visitor.as_ref(), form.context.field_value("csrf_token"))?;
+    let visitor = session.check(form.context.field_value("csrf_token"))?;
     let Some(signup) = &form.value else {
         return Err(again(visitor, "signup", &form.context));
     };
@@ -360,7 +349,7 @@ async fn signup<'r>(
         form.context.push_error(taken.with_name("username"));
         return Err(again(visitor, "signup", &form.context));
     }
-    sessions.start(Some(username), false);
+    session.start(Some(username), false);
     Ok(Redirect::to(uri!(show_user)))
 }
 // ANCHOR_END: signup
@@ -400,11 +389,10 @@ struct PasswordChange<'r> {
 #[post("/password", data = "<form>")]
 async fn change_password<'r>(
     mut form: Form<Contextual<'r, PasswordChange<'r>>>,
-    visitor: Option<Visitor>,
-    sessions: Sessions<'_>,
+    session: Session<'_>,
     accounts: &State<Accounts>,
 ) -> Result<Redirect, Refusal> {
-    let visitor = csrf::check(visitor.as_ref(), form.context.field_value("csrf_token"))?;
+    let visitor = session.check(form.context.field_value("csrf_token"))?;
     let Some(name) = visitor.session.user.clone() else {
         return Ok(Redirect::to(uri!(login_form)));
     };
@@ -413,8 +401,8 @@ async fn change_password<'r>(
         if accounts.verify(&name, change.current).await {
             accounts.change_password(&name, change.new).await;
             // Lesson 06's "log out everywhere", now with its real trigger; this browser stays.
-            sessions.end_everywhere(&name);
-            sessions.start(Some(name), visitor.session.permanent);
+            session.end_everywhere(&name);
+            session.start(Some(name), visitor.session.permanent);
             return Ok(Redirect::to(uri!(show_user)));
         }
         let wrong = form::Error::validation("That is not your current password.");
@@ -427,28 +415,20 @@ async fn change_password<'r>(
 
 // ANCHOR: logout
 #[post("/logout", data = "<form>")]
-fn logout(
-    form: Form<Token<'_>>,
-    visitor: Option<Visitor>,
-    sessions: Sessions<'_>,
-) -> Result<Redirect, Refusal> {
-    let visitor = csrf::check(visitor.as_ref(), form.csrf_token)?;
-    sessions.end(visitor);
+fn logout(form: Form<Token<'_>>, session: Session<'_>) -> Result<Redirect, Refusal> {
+    let visitor = session.check(form.csrf_token)?;
+    session.end(visitor);
     Ok(Redirect::to(uri!(login_form)))
 }
 // ANCHOR_END: logout
 
 // ANCHOR: logout_everywhere
 #[post("/logout/everywhere", data = "<form>")]
-fn logout_everywhere(
-    form: Form<Token<'_>>,
-    visitor: Option<Visitor>,
-    sessions: Sessions<'_>,
-) -> Result<Redirect, Refusal> {
-    let visitor = csrf::check(visitor.as_ref(), form.csrf_token)?;
-    sessions.end(visitor);
+fn logout_everywhere(form: Form<Token<'_>>, session: Session<'_>) -> Result<Redirect, Refusal> {
+    let visitor = session.check(form.csrf_token)?;
+    session.end(visitor);
     if let Some(me) = &visitor.session.user {
-        sessions.end_everywhere(me);
+        session.end_everywhere(me);
     }
     Ok(Redirect::to(uri!(login_form)))
 }
