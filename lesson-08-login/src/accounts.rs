@@ -7,7 +7,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use rocket::form;
 use rocket::tokio::task::spawn_blocking;
 use serde::Deserialize;
-use std::collections::hash_map::{Entry, HashMap};
+use std::collections::HashMap;
 use std::num::NonZeroU32;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
@@ -34,21 +34,16 @@ impl Accounts {
         Accounts(Mutex::new(HashMap::from([demo])))
     }
 
-    /// Adds the account, unless the username is taken. The password is hashed first, so that a
-    /// taken name takes as long as a free one.
-    pub(crate) async fn add<'v>(
-        &self,
-        username: &str,
-        password: &str,
-    ) -> Result<(), form::Error<'v>> {
+    /// Adds the account, unless the username is taken (then `false`). The password is hashed
+    /// first, so that a taken name takes as long as a free one.
+    pub(crate) async fn add(&self, username: &str, password: &str) -> bool {
         let phc = hash(password).await;
-        match lock(&self.0).entry(username.to_owned()) {
-            Entry::Vacant(account) => {
-                account.insert(phc);
-                Ok(())
-            }
-            Entry::Occupied(_) => Err(form::Error::validation("That username is taken.")),
+        let mut hashes = lock(&self.0);
+        if hashes.contains_key(username) {
+            return false;
         }
+        hashes.insert(username.to_owned(), phc);
+        true
     }
 
     pub(crate) async fn change_password(&self, username: &str, password: &str) {

@@ -1,6 +1,6 @@
 //! Lesson 08: seed 002's username and password done right, on lesson 06's server-side sessions:
 //! Argon2id hashes, one answer for every failed login, a CSRF token on every POST form (login
-//! CSRF), a throttle against guessing, and a password change that ends the other session.
+//! CSRF), a throttle against guessing, and a password change that ends the other sessions.
 //!
 //! Run: `cargo run -p lesson-08`, then open <http://127.0.0.1:8008> (account `demo`, see README).
 //! Chapter: docs/src/lesson-08.md.
@@ -298,11 +298,8 @@ async fn login<'r>(
     let username = login.username.trim();
     // Refused without a look at the password: the right one too.
     if let Some(retry_after) = throttle.retry_after(username) {
-        let page = render(
-            Some(visitor),
-            "login",
-            context! { retry_after, remember: true },
-        );
+        let values = context! { retry_after, remember: true };
+        let page = render(Some(visitor), "login", values);
         let header = Header::new("Retry-After", retry_after.to_string());
         return Err(Refusal::Throttled(page, header));
     }
@@ -345,7 +342,8 @@ async fn signup<'r>(
         return Err(again(visitor, "signup", &form.context));
     };
     let username = signup.username.trim().to_owned();
-    if let Err(taken) = accounts.add(&username, signup.password).await {
+    if !accounts.add(&username, signup.password).await {
+        let taken = form::Error::validation("That username is taken.");
         form.context.push_error(taken.with_name("username"));
         return Err(again(visitor, "signup", &form.context));
     }
