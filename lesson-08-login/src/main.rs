@@ -174,6 +174,24 @@ impl<'r> FromRequest<'r> for Session<'r> {
     }
 }
 
+/// A logged-in user: a visitor whose session holds a username.
+struct User(Visitor);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for User {
+    type Error = ();
+
+    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ()> {
+        let session = try_outcome!(request.guard::<Session<'_>>().await);
+        match session.current {
+            Some(visitor) if visitor.session.user.is_some() => Outcome::Success(User(visitor)),
+            _ => Outcome::Forward(Status::Unauthorized),
+        }
+    }
+}
+// ANCHOR_END: guard
+
+// ANCHOR: session
 impl Session<'_> {
     /// A new session under a new id and with a new token, in place of the one the browser came
     /// with: no id from before a login survives it (session fixation).
@@ -182,7 +200,7 @@ impl Session<'_> {
         if let Some(old) = read(self.jar) {
             sessions.remove(&old);
         }
-        // Expired sessions are swept out whenever one starts, so the map holds one lifetime's worth.
+        // Expired sessions are swept out here, so the map holds one lifetime's worth.
         sessions.retain(|_, session| session.expires > now());
         let (id, csrf_token) = (new_id(), new_id());
         let mut session = SessionData {
@@ -208,24 +226,9 @@ impl Session<'_> {
         sessions.retain(|_, session| session.user.as_deref() != Some(user));
     }
 }
+// ANCHOR_END: session
 
-/// A logged-in user: a visitor whose session holds a username.
-struct User(Visitor);
-
-#[rocket::async_trait]
-impl<'r> FromRequest<'r> for User {
-    type Error = ();
-
-    async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ()> {
-        let session = try_outcome!(request.guard::<Session<'_>>().await);
-        match session.current {
-            Some(visitor) if visitor.session.user.is_some() => Outcome::Success(User(visitor)),
-            _ => Outcome::Forward(Status::Unauthorized),
-        }
-    }
-}
-// ANCHOR_END: guard
-
+// ANCHOR: refusal
 /// Every answer a POST form can get besides its redirect.
 #[derive(Responder)]
 enum Refusal {
@@ -238,6 +241,7 @@ enum Refusal {
     #[response(status = 429)]
     Throttled(Page, Header<'static>),
 }
+// ANCHOR_END: refusal
 
 // ANCHOR: render
 /// Lesson 05's way to give every template `session` (`{}` without one).
