@@ -229,15 +229,13 @@ impl Session<'_> {
 // ANCHOR_END: session
 
 // ANCHOR: refusal
-/// Every answer a POST form can get besides its redirect.
+/// Every answer a POST form can get besides its redirect: a 403 for a missing or foreign token,
+/// the form again with why it was refused (422), or a 429 for a username with too many failures.
 #[derive(Responder)]
 enum Refusal {
-    /// The form did not send back the CSRF token of this browser's session.
     #[response(status = 403)]
     Forged(Page),
-    /// The form again, with why it was refused: a field broke its rules, or a wrong login (422).
     Form((Status, Page)),
-    /// Too many failed logins for this username.
     #[response(status = 429)]
     Throttled(Page, Header<'static>),
 }
@@ -472,7 +470,6 @@ fn rocket() -> Rocket<Build> {
         .attach(lesson_support::explain(explain))
         // Reads `session_lifetime` at launch; a bad value stops it, naming where it came from.
         .attach(AdHoc::config::<SessionConfig>())
-        // The same for `login_attempts` and `login_window`.
         .attach(AdHoc::config::<Throttle>())
         // Every page shows the session (the nav, the panel): no cache may keep one.
         .attach(AdHoc::on_response("no-store", |_, response| {
