@@ -121,7 +121,6 @@ fn write(jar: &CookieJar<'_>, id: &str, data: &mut SessionData, lifetime: TimeDe
     };
     jar.add_private(cookie);
 }
-
 // ANCHOR_END: write
 
 // ANCHOR: guard
