@@ -171,12 +171,14 @@ fn session_ids_cannot_be_guessed(program: &dyn Program) -> Result<(), Failure> {
     ids_cannot_be_guessed(program, log_in_for_id)
 }
 
-/// Logs in 24 users with `log_in_for_id` (which returns the id the cookie `session` holds, and the
-/// `Cookie:` header), restarts the program, logs in 4 more, and expects ids of 128 bits or more that
-/// share no leading bytes and no byte position, as random ones do.
+/// Logs `name` in and returns the id the cookie `session` holds, and the `Cookie:` header.
+pub(crate) type LogInForId = fn(&App, &str) -> Result<(String, String), Failure>;
+
+/// Logs in 24 users with `log_in_for_id`, restarts the program, logs in 4 more, and expects ids of
+/// 128 bits or more that share no leading bytes and no byte position, as random ones do.
 pub(crate) fn ids_cannot_be_guessed(
     program: &dyn Program,
-    log_in_for_id: fn(&App, &str) -> Result<(String, String), Failure>,
+    log_in_for_id: LogInForId,
 ) -> Result<(), Failure> {
     const LOGINS: usize = 24;
     let app = start_with(program, &with_key(0))?;
