@@ -1,7 +1,8 @@
 //! What only the inside shows: the user table and the store. Everything a browser sees is
 //! checked by `specs::spec(8)`.
 
-use super::{lock, rocket, Accounts, Store};
+use super::accounts::{lock, Accounts};
+use super::{rocket, Store};
 use rocket::http::ContentType;
 use rocket::local::blocking::Client;
 
@@ -29,7 +30,7 @@ fn the_user_table_holds_an_argon2id_phc_string_with_the_crate_defaults() {
     let client = Client::tracked(rocket()).unwrap();
     sign_up(&client, "Tim");
     let accounts = client.rocket().state::<Accounts>().unwrap();
-    let phc = lock(&accounts.hashes).get("Tim").cloned().unwrap();
+    let phc = lock(&accounts.0).get("Tim").cloned().unwrap();
     assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{phc}");
     assert!(!phc.contains(PASSWORD));
 }

@@ -75,6 +75,13 @@ pub(crate) const CHECKS: &[Check] = &[
     )
     .the_point(),
     Check::new(
+        "a wrong password costs a slow hash: its 422 takes 10× as long as GET /login at least (a password kept as text, or a fast hash, does not)",
+        ACCOUNTS,
+        a_wrong_password_costs_a_slow_hash,
+    )
+    .the_point()
+    .restarting(),
+    Check::new(
         "an unknown username and a wrong password get the same status (422), the same page and “Invalid username or password.”",
         ONE_ANSWER,
         every_failed_login_gets_one_answer,
@@ -456,6 +463,44 @@ fn every_failed_login_gets_one_answer(program: &dyn Program) -> Result<(), Failu
 fn median(mut times: Vec<Duration>) -> Duration {
     times.sort();
     times[times.len() / 2]
+}
+
+/// The hash itself is out of sight, but not its cost: Argon2id (or Werkzeug's scrypt) takes tens
+/// of milliseconds, a comparison of plain text or a SHA-256 microseconds, about what a page of
+/// the same server takes to render.
+fn a_wrong_password_costs_a_slow_hash(program: &dyn Program) -> Result<(), Failure> {
+    let settings = Settings {
+        extra_env: vec![("ROCKET_LOGIN_ATTEMPTS".to_owned(), "1000".to_owned())],
+        ..Settings::default()
+    };
+    let app = start_with(program, &settings)?;
+    let (cookie, token) = visit(&app, "/login", &[])?;
+    let body = login_body(&token, DEMO_USER, "not the demo password");
+    let mut rounds = Vec::new();
+    // Up to three rounds, as for the unknown username: a busy moment can slow either side.
+    for _ in 0..3 {
+        let (mut page, mut login) = (Vec::new(), Vec::new());
+        for _ in 0..10 {
+            let began = Instant::now();
+            assert_status(&app.get("/login", &[&cookie]), 200)?;
+            page.push(began.elapsed());
+            let began = Instant::now();
+            let response = app.post_form("/login", &body, &[&cookie]);
+            login.push(began.elapsed());
+            assert_status(&response, 422)?;
+        }
+        let (page, login) = (median(page), median(login));
+        let ratio = login.as_secs_f64() / page.as_secs_f64();
+        if ratio >= 10.0 {
+            return Ok(());
+        }
+        rounds.push(format!("{login:?} / {page:?} = {ratio:.1}"));
+    }
+    Err(Failure {
+        request: String::new(),
+        expected: "median(wrong password) / median(GET /login) of 10 or more".to_owned(),
+        got: rounds.join("; "),
+    })
 }
 
 fn an_unknown_username_takes_as_long_as_a_wrong_password(
