@@ -32,6 +32,7 @@ pub fn task(n: u8) -> Option<&'static str> {
         5 => Some(include_str!("../tasks/05.md")),
         6 => Some(include_str!("../tasks/06.md")),
         7 => Some(include_str!("../tasks/07.md")),
+        8 => Some(include_str!("../tasks/08.md")),
         _ => None,
     }
 }
@@ -130,6 +131,7 @@ pub fn hint_file(n: u8) -> Option<&'static str> {
         5 => Some(include_str!("../hints/05.md")),
         6 => Some(include_str!("../hints/06.md")),
         7 => Some(include_str!("../hints/07.md")),
+        8 => Some(include_str!("../hints/08.md")),
         _ => None,
     }
 }

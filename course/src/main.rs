@@ -15,16 +15,16 @@ Usage: cargo course <command> [NN] [options]
 
 Commands:
   list             every exercise, and which pass
-  start NN         copy the previous lesson's code into exercises/lesson-NN/ with the task in its
-                   README; --overwrite replaces an exercise already started
+  start NN         copy the previous lesson's code (for 08, lesson 06's) into exercises/lesson-NN/
+                   with the task in its README; --overwrite replaces an exercise already started
   check NN         build exercises/lesson-NN/, start it, and run lesson NN's checks against it
   hint NN          the next hint (again: the one after)
-  solution NN      the reference: the diff from lesson NN-1 to lesson NN; shown once `check NN`
-                   passed, or with --force
+  solution NN      the reference: the diff from the starting code to lesson NN; shown once
+                   `check NN` passed, or with --force
   help             this text
 
 Going further: `start|check|hint|solution NN --challenge` do the same for lesson NN's challenge
-(lessons 02 to 07), a task that no chapter solves, in exercises/challenge-NN/ (port 82NN),
+(lessons 02 to 06), a task that no chapter solves, in exercises/challenge-NN/ (port 82NN),
 checked against the challenge's checks and lesson NN's own.
 
 Work in exercises/lesson-NN/ (`cargo run` there serves it on http://127.0.0.1:81NN).

@@ -105,7 +105,7 @@ fn wrong_solutions_fail_among(n: u8, wrongs: &[&Wrong]) {
 #[test]
 fn right_answers_written_differently_pass() {
     let mut refused = Vec::new();
-    for n in 1..=7 {
+    for n in course::EXERCISES {
         let rights: Vec<&Wrong> = RIGHT.iter().filter(|r| r.exercise == n).collect();
         if rights.is_empty() {
             continue;
@@ -137,7 +137,7 @@ fn right_answers_written_differently_pass() {
 #[test]
 fn each_exercise_is_held_to_the_checks_its_lesson_passes() {
     let names = |checks: &[Check]| checks.iter().map(|check| check.name).collect::<Vec<_>>();
-    for n in 1..=7 {
+    for n in 1..=8 {
         let mut lesson = specs::spec(n).expect("a spec").to_vec();
         lesson.extend(specs::kept(n));
         assert_eq!(names(&checks(n)), names(&lesson), "exercise {n:02}");
@@ -262,4 +262,14 @@ fn exercise_07_wrong_solutions_fail_where_no_redis_is_needed() {
 fn exercise_07_wrong_solutions_fail_on_redis() {
     require_redis_server();
     wrong_solutions_fail_among(7, &wrong_solutions_of_07(true));
+}
+
+#[test]
+fn exercise_08_starting_code_fails_on_the_point() {
+    starting_code_fails_on_the_point(8);
+}
+
+#[test]
+fn exercise_08_wrong_solutions_fail() {
+    wrong_solutions_fail(8);
 }

@@ -2,7 +2,6 @@
 //! solutions" (every patch of a lesson's code that a test applies is in [`WRONG`]).
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use course::Course;
 
@@ -30,14 +29,12 @@ pub(crate) const SMALL_BUILDS: [(&str, &str); 3] = [
     ("CARGO_PROFILE_DEV_STRIP", "true"),
 ];
 
-/// A fresh directory of the tests' own (never the student's `exercises/`), named after `label`.
+/// A fresh directory of the tests' own (never the student's `exercises/`), named after `label`,
+/// which each test makes unique. Always the same path for the same label: cargo records a build's
+/// sources by their absolute paths, so a package built from another directory that still exists
+/// would look fresh, and its old binary would be checked.
 fn scratch_dir(label: &str) -> PathBuf {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
-        "course-{label}-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ));
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("course-{label}"));
     if dir.exists() {
         std::fs::remove_dir_all(&dir).expect("remove an old scratch directory");
     }
@@ -100,7 +97,10 @@ pub(crate) struct Built<'w> {
 /// package of its own, all members of one workspace, so that one `cargo build` compiles them side
 /// by side instead of one after the other.
 pub(crate) fn build_wrong<'w>(n: u8, wrongs: &[&'w Wrong]) -> Vec<Built<'w>> {
-    let base = scratch_dir(&format!("wrong-{n:02}"));
+    // Named after the first of them: the tests that build wrong (or right) answers of one exercise
+    // at the same time start from different ones.
+    let first = wrongs.first().map_or("none", |wrong| wrong.label);
+    let base = scratch_dir(&format!("wrong-{n:02}-{first}"));
     let mut members = Vec::new();
     let mut profiles = String::new();
     let mut built = Vec::new();
@@ -581,6 +581,79 @@ pub(crate) const WRONG: &[Wrong] = &[
         to: "    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);\n    format!(\"{:032x}\", NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))",
         fails: "session ids cannot be guessed",
     },
+    // Exercise 08: a real login.
+    Wrong {
+        exercise: 8,
+        label: "token-only-when-present",
+        what: "the CSRF token checked only when the form sends one",
+        file: "src/csrf.rs",
+        from: "        if let (Some(visitor), Some(sent)) = (&self.current, sent) {",
+        to: "        if let (Some(visitor), None) = (&self.current, sent) {\n            return Ok(visitor);\n        }\n        if let (Some(visitor), Some(sent)) = (&self.current, sent) {",
+        fails: "a login without the token answers 403",
+    },
+    Wrong {
+        exercise: 8,
+        label: "lockout-lets-the-right-password-through",
+        what: "the throttle asked after the password: the right one gets in while it is closed",
+        file: "src/main.rs",
+        from: "    if let Some(retry_after) = throttle.retry_after(username) {",
+        to: "    let right = accounts.verify(username, login.password).await;\n    if let Some(retry_after) = throttle.retry_after(username).filter(|_| !right) {",
+        fails: "after 5 failed logins for demo, the right password answers 429",
+    },
+    Wrong {
+        exercise: 8,
+        label: "plain-text-passwords",
+        what: "passwords kept and compared as they were typed, not as Argon2id hashes",
+        file: "src/accounts.rs",
+        from: "            let hash = PasswordHash::new(&phc).expect(\"the table holds PHC strings\");\n            Argon2::default()\n                .verify_password(password.as_bytes(), &hash)\n                .is_ok()",
+        to: "            phc == password",
+        fails: "a wrong password costs a slow hash",
+    },
+    Wrong {
+        exercise: 8,
+        label: "no-dummy-hash",
+        what: "an unknown username refused at once, without a hash: faster than a wrong password",
+        file: "src/accounts.rs",
+        from: "        let known = phc.is_some();\n",
+        to: "        let known = phc.is_some();\n        if !known {\n            return false;\n        }\n",
+        fails: "an unknown username takes about as long as a wrong password",
+    },
+    Wrong {
+        exercise: 8,
+        label: "password-change-keeps-other-sessions",
+        what: "a password change that leaves the account's other sessions logged in",
+        file: "src/main.rs",
+        from: "            session.end_everywhere(&name);\n            session.start(Some(name), visitor.session.permanent);",
+        to: "            session.start(Some(name), visitor.session.permanent);",
+        fails: "changing the password ends Tim's other sessions",
+    },
+    Wrong {
+        exercise: 8,
+        label: "password-change-without-the-current-password",
+        what: "a password change that asks for the current password but does not check it",
+        file: "src/main.rs",
+        from: "        if accounts.verify(&name, change.current).await {",
+        to: "        if !change.current.is_empty() {",
+        fails: "a password change with a wrong current password answers 422",
+    },
+    Wrong {
+        exercise: 8,
+        label: "eight-characters",
+        what: "the old rule of 8 characters at least, below NIST's 15 for a password alone",
+        file: "src/accounts.rs",
+        from: "    if length < 15 {",
+        to: "    if length < 8 {",
+        fails: "a password of 14 characters gets the signup form again",
+    },
+    Wrong {
+        exercise: 8,
+        label: "pages-cached",
+        what: "`Cache-Control: private` instead of `no-store`: the back button shows the user page",
+        file: "src/main.rs",
+        from: "response.set_raw_header(\"Cache-Control\", \"no-store\");",
+        to: "response.set_raw_header(\"Cache-Control\", \"private\");",
+        fails: "answer Cache-Control: no-store",
+    },
 ];
 
 /// Right answers written otherwise than the reference, as a student who understands may write
@@ -629,6 +702,15 @@ pub(crate) const RIGHT: &[Wrong] = &[
         file: "src/main.rs",
         from: "    let mut bytes = [0u8; 16];\n    getrandom::getrandom(&mut bytes).expect(\"the operating system's random number generator\");\n    bytes.iter().map(|byte| format!(\"{byte:02x}\")).collect()",
         to: "    const DIGITS: &[u8; 64] = b\"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_\";\n    let mut bytes = [0u8; 18];\n    getrandom::getrandom(&mut bytes).expect(\"the operating system's random number generator\");\n    bytes\n        .chunks(3)\n        .flat_map(|c| {\n            let n = u32::from(c[0]) << 16 | u32::from(c[1]) << 8 | u32::from(c[2]);\n            [18, 12, 6, 0].map(|shift| char::from(DIGITS[(n >> shift & 63) as usize]))\n        })\n        .collect()",
+        fails: "",
+    },
+    Wrong {
+        exercise: 8,
+        label: "token-compared-with-eq",
+        what: "the CSRF token compared with `==` (the same answers, seen from outside)",
+        file: "src/csrf.rs",
+        from: "            if bool::from(visitor.session.csrf_token.as_bytes().ct_eq(sent.as_bytes())) {",
+        to: "            if visitor.session.csrf_token == sent {",
         fails: "",
     },
 ];
