@@ -165,7 +165,7 @@ fn an_outage_changes_nothing_and_the_first_request_after_it_works_on_every_serve
             assert!(set_cookie_headers(&response).is_empty());
             let page = response.into_string().unwrap();
             assert!(
-                page.contains("The session store is not answering"),
+                page.contains("The session store cannot be reached or refused the request"),
                 "{page}"
             );
         }
