@@ -46,7 +46,7 @@ status 'Tim on 8007' -b $dir/laptop http://127.0.0.1:$port/user
 status 'Tim logs in on 8007' -c $dir/laptop -d nm=Tim -d remember=on http://127.0.0.1:$port/login
 stop_redis
 pause "reload: a 503 page, and Network shows no Set-Cookie."
-curl -s -D - -b $dir/laptop http://127.0.0.1:$port/user | grep -iE '^(HTTP|set-cookie)|not answering'
+curl -s -D - -b $dir/laptop http://127.0.0.1:$port/user | grep -iE '^(HTTP|set-cookie)|cannot be reached'
 # A server that cannot reach Redis refuses to start (the message names host and port only).
 kill $second; wait $second
 ROCKET_LOG_LEVEL=critical ROCKET_CLI_COLORS=false ROCKET_PORT=$port2 cargo run -p lesson-07 2>&1 |
