@@ -1,4 +1,4 @@
-//! The challenges, one for each of lessons 02 to 06: a task that uses the lesson's idea where no
+//! The challenges, one for each of lessons 02 to 07: a task that uses the lesson's idea where no
 //! chapter does. `start NN --challenge` copies lesson NN's own code into
 //! `exercises/challenge-NN/`; `check NN --challenge` holds it to the challenge's checks
 //! (`specs::challenge`) and to lesson NN's spec, so the lesson still works; `solution NN
@@ -15,7 +15,7 @@ use specs::{Outcome, Program, Settings, Verdict};
 use crate::{code_files, copy_code, exercise_manifest, read, write, Course, State};
 
 /// The lessons with a challenge.
-pub const CHALLENGES: std::ops::RangeInclusive<u8> = 2..=6;
+pub const CHALLENGES: std::ops::RangeInclusive<u8> = 2..=7;
 
 /// Challenge `n`'s name.
 pub fn title(n: u8) -> Option<&'static str> {
@@ -25,6 +25,7 @@ pub fn title(n: u8) -> Option<&'static str> {
         4 => Some("Two lifetimes"),
         5 => Some("Welcome back"),
         6 => Some("Your sessions"),
+        7 => Some("Three sessions at most"),
         _ => None,
     }
 }
@@ -37,6 +38,7 @@ pub fn task(n: u8) -> Option<&'static str> {
         4 => Some(include_str!("../challenges/04.md")),
         5 => Some(include_str!("../challenges/05.md")),
         6 => Some(include_str!("../challenges/06.md")),
+        7 => Some(include_str!("../challenges/07.md")),
         _ => None,
     }
 }
@@ -50,6 +52,7 @@ pub fn hints(n: u8) -> Vec<String> {
         4 => include_str!("../challenges/04-hints.md"),
         5 => include_str!("../challenges/05-hints.md"),
         6 => include_str!("../challenges/06-hints.md"),
+        7 => include_str!("../challenges/07-hints.md"),
         _ => "",
     };
     let mut hints = Vec::new();

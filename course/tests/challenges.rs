@@ -240,6 +240,50 @@ const WRONG: &[Wrong] = &[
         )],
         fails: "ending Tim's other session from /sessions logs that browser out",
     },
+    Wrong {
+        challenge: 7,
+        label: "all-users",
+        what: "at most three sessions on the whole server, not per user",
+        patches: &[(
+            "src/store.rs",
+            "            .filter(|(_, data)| data.user == user && data.expires > now)",
+            "            .filter(|(_, data)| data.expires > now)",
+        )],
+        fails: "each user counts apart",
+    },
+    Wrong {
+        challenge: 7,
+        label: "keeps-oldest",
+        what: "the three oldest sessions kept: the new login is the one that ends",
+        patches: &[(
+            "src/store.rs",
+            "        mine.sort_unstable_by(|a, b| b.cmp(a));\n        for (_, id)",
+            "        mine.sort_unstable();\n        for (_, id)",
+        )],
+        fails: "a fourth login as Tim, in a fourth browser, ends his oldest session",
+    },
+    Wrong {
+        challenge: 7,
+        label: "counts-before-replacing",
+        what: "the sessions counted before the browser's old one is deleted",
+        patches: &[
+            (
+                "src/main.rs",
+                "    // Counted once the old id is gone: logging in again in one browser takes no second place.\n    \
+                 let limited = store.keep_newest(&data.user, SESSIONS_PER_USER).await;\n    \
+                 limited.map_err(Refused::Unavailable)?;\n",
+                "",
+            ),
+            (
+                "src/main.rs",
+                "        .map_err(Refused::Unavailable)?;\n    // Against session fixation",
+                "        .map_err(Refused::Unavailable)?;\n    \
+                 let limited = store.keep_newest(&data.user, SESSIONS_PER_USER).await;\n    \
+                 limited.map_err(Refused::Unavailable)?;\n    // Against session fixation",
+            ),
+        ],
+        fails: "logging in again in the same browser takes no second place",
+    },
 ];
 
 /// Applies `wrong`'s patches to the challenge in `dir`.
@@ -258,13 +302,12 @@ fn apply(wrong: &Wrong, dir: &Path) {
     }
 }
 
-/// The checks that can run here: without a `redis-server`, none that needs one (the tests
-/// marked ignored run those).
-fn runnable(checks: &[Check]) -> Vec<Check> {
-    let redis = course::installed("redis-server");
+/// The checks that start a `redis-server` (`on_redis`), or the others: the tests that need one
+/// are marked ignored, with the others.
+fn runnable(checks: &[Check], on_redis: bool) -> Vec<Check> {
     checks
         .iter()
-        .filter(|check| redis || !check.name.contains(NEEDS_REDIS))
+        .filter(|check| check.name.contains(NEEDS_REDIS) == on_redis)
         .copied()
         .collect()
 }
@@ -283,17 +326,25 @@ fn variant(course: &Course, n: u8, package: &str, change: impl FnOnce(&Path)) ->
 
 /// The whole proof of challenge `n`: starting code, reference, wrong answers, in that order.
 fn challenge_is_proven(n: u8) {
+    proven(n, false);
+}
+
+/// The proof of challenge `n` with the checks that start a `redis-server` (`on_redis`), or with
+/// the others.
+fn proven(n: u8, on_redis: bool) {
     // One package and directory for every variant, built with incremental compilation, so that
     // each build after the first recompiles only what its patch changed. The directory is the
     // same in every run: cargo keeps the path of a package's sources relative to the target
     // directory, so another directory under the same package name would look fresh to it.
-    let mut course = scratch(&format!("challenge-{n:02}"));
-    course.exercises = Path::new(env!("CARGO_TARGET_TMPDIR")).join("challenge-proofs");
+    let label = if on_redis { "-redis" } else { "" };
+    let mut course = scratch(&format!("challenge-{n:02}{label}"));
+    course.exercises =
+        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("challenge-proofs{label}"));
     course
         .build_env
         .retain(|(key, _)| key != "CARGO_INCREMENTAL");
-    let package = format!("challenge-{n:02}-proof");
-    let own = runnable(specs::challenge(n).expect("a challenge"));
+    let package = format!("challenge-{n:02}{label}-proof");
+    let own = runnable(specs::challenge(n).expect("a challenge"), on_redis);
 
     // Where the challenge starts is lesson NN's own code: its binary, which the workspace builds
     // anyway (`start NN --challenge` changes only the port and drops `mod tests;`).
@@ -306,7 +357,10 @@ fn challenge_is_proven(n: u8) {
             .unwrap_or_else(|e| panic!("copy the reference of challenge {n:02}: {e}"));
     };
     let reference = variant(&course, n, &package, put_reference);
-    let all = runnable(&challenge::checks(n).expect("the challenge's checks"));
+    let all = runnable(
+        &challenge::checks(n).expect("the challenge's checks"),
+        on_redis,
+    );
     let started = std::time::Instant::now();
     specs::assert_passes(&all, &reference);
     println!(
@@ -320,6 +374,10 @@ fn challenge_is_proven(n: u8) {
         wrongs.len() >= 2,
         "challenge {n:02} has fewer than two wrong answers"
     );
+    // Each wrong answer where the check named for it runs.
+    let wrongs = wrongs
+        .into_iter()
+        .filter(|wrong| own.iter().any(|check| check.name.contains(wrong.fails)));
     for wrong in wrongs {
         let program = variant(&course, n, &package, |dir| {
             put_reference(dir);
@@ -362,6 +420,21 @@ fn challenge_05_welcome_back_is_proven() {
 #[test]
 fn challenge_06_your_sessions_is_proven() {
     challenge_is_proven(6);
+}
+
+#[test]
+fn challenge_07_three_sessions_is_proven() {
+    challenge_is_proven(7);
+}
+
+#[test]
+#[ignore = "needs redis-server: see README"]
+fn challenge_07_three_sessions_on_redis_is_proven() {
+    assert!(
+        course::installed("redis-server"),
+        "redis-server is not installed: install the Debian package `redis-server`, see README.md"
+    );
+    proven(7, true);
 }
 
 #[test]

@@ -14,6 +14,7 @@ mod challenge_03;
 mod challenge_04;
 mod challenge_05;
 mod challenge_06;
+mod challenge_07;
 mod challenges;
 mod html;
 mod lesson_01;
@@ -386,6 +387,7 @@ pub fn challenge(lesson: u8) -> Option<&'static [Check]> {
         4 => Some(challenge_04::CHECKS),
         5 => Some(challenge_05::CHECKS),
         6 => Some(challenge_06::CHECKS),
+        7 => Some(challenge_07::CHECKS),
         _ => None,
     }
 }
