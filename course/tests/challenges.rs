@@ -14,7 +14,7 @@ use course::challenge;
 use course::Course;
 use specs::lesson_07::NEEDS_REDIS;
 use specs::{Binary, Check, Verdict};
-use support::{build, scratch};
+use support::{build, forget_old_builds, scratch};
 
 /// A plausible wrong answer to challenge `challenge`: its reference with each `(file, from, to)`
 /// applied (every occurrence of `from`, of which there must be one at least).
@@ -333,17 +333,14 @@ fn challenge_is_proven(n: u8) {
 /// the others.
 fn proven(n: u8, on_redis: bool) {
     // One package and directory for every variant, built with incremental compilation, so that
-    // each build after the first recompiles only what its patch changed. The directory is the
-    // same in every run: cargo keeps the path of a package's sources relative to the target
-    // directory, so another directory under the same package name would look fresh to it.
+    // each build after the first recompiles only what its patch changed.
     let label = if on_redis { "-redis" } else { "" };
     let mut course = scratch(&format!("challenge-{n:02}{label}"));
-    course.exercises =
-        Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("challenge-proofs{label}"));
     course
         .build_env
         .retain(|(key, _)| key != "CARGO_INCREMENTAL");
     let package = format!("challenge-{n:02}{label}-proof");
+    forget_old_builds(&package);
     let own = runnable(specs::challenge(n).expect("a challenge"), on_redis);
 
     // Where the challenge starts is lesson NN's own code: its binary, which the workspace builds

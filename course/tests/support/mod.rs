@@ -30,9 +30,7 @@ pub(crate) const SMALL_BUILDS: [(&str, &str); 3] = [
 ];
 
 /// A fresh directory of the tests' own (never the student's `exercises/`), named after `label`,
-/// which each test makes unique. Always the same path for the same label: cargo records a build's
-/// sources by their absolute paths, so a package built from another directory that still exists
-/// would look fresh, and its old binary would be checked.
+/// which each test makes unique.
 fn scratch_dir(label: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("course-{label}"));
     if dir.exists() {
@@ -62,10 +60,33 @@ fn course_in(exercises: PathBuf) -> Course {
 /// Exercise `n` started in `course` as package `package` (unique per test, so that parallel tests
 /// never share a binary), and built.
 pub(crate) fn start_and_build(course: &Course, n: u8, package: &str) -> PathBuf {
+    forget_old_builds(package);
     let dir = course
         .start(n, package, false)
         .unwrap_or_else(|e| panic!("start {n:02}: {e}"));
     build(course, &dir, package)
+}
+
+/// Makes cargo forget every earlier build of `package` in the tests' target directory. Cargo
+/// records a build's sources by their absolute paths, so a same-named package built earlier from
+/// another directory that still exists (another scratch directory, another run) would look fresh
+/// to it, and its old binary would be checked. The compiled dependencies and the incremental cache
+/// stay.
+pub(crate) fn forget_old_builds(package: &str) {
+    let fingerprints = target_dir().join("debug/.fingerprint");
+    let Ok(entries) = std::fs::read_dir(&fingerprints) else {
+        return;
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let is_its = name
+            .to_str()
+            .and_then(|name| name.strip_prefix(package)?.strip_prefix('-'))
+            .is_some_and(|hash| hash.chars().all(|c| c.is_ascii_hexdigit()));
+        if is_its {
+            std::fs::remove_dir_all(entry.path()).expect("remove an old build's fingerprint");
+        }
+    }
 }
 
 pub(crate) fn build(course: &Course, dir: &Path, package: &str) -> PathBuf {
@@ -107,6 +128,7 @@ pub(crate) fn build_wrong<'w>(n: u8, wrongs: &[&'w Wrong]) -> Vec<Built<'w>> {
     for &wrong in wrongs {
         let course = course_in(base.join(wrong.label));
         let package = format!("exercise-{n:02}-{}", wrong.label);
+        forget_old_builds(&package);
         let dir = course
             .start(n, &package, false)
             .unwrap_or_else(|e| panic!("start {n:02}: {e}"));
