@@ -21,7 +21,7 @@ use crate::steps::{
     assert_set_cookies, assert_status, cookie_header, cookie_value, in_the_panel, log_in,
     logged_in, panel_row, poll, start, start_with,
 };
-use crate::{App, Check, Failure, Program, Settings};
+use crate::{App, Check, Failure, Program, Response, Settings};
 
 const CHANGED: &str =
     "Chapter 6, “What changed since lesson 05” (docs/src/lesson-06.md#what-changed-since-lesson-05)";
@@ -120,14 +120,18 @@ pub(crate) const SAYS_NOT_HELD: &[&str] = &[
 /// `session` holds, with the `Cookie:` header.
 fn log_in_for_id(app: &App, name: &str) -> Result<(String, String), Failure> {
     let response = log_in(app, name)?;
-    let sent = cookie_value(&response, "session")?;
-    let id = decrypt(0, "session", &sent).ok_or_else(|| {
+    Ok((id_in(&response)?, cookie_header(&[], &response)?))
+}
+
+/// The id that the response's cookie `session` holds, under test-only key 0.
+pub(crate) fn id_in(response: &Response) -> Result<String, Failure> {
+    let sent = cookie_value(response, "session")?;
+    decrypt(0, "session", &sent).ok_or_else(|| {
         Failure::of(
             "a cookie `session` that decrypts with the key the program was started with",
-            &response,
+            response,
         )
-    })?;
-    Ok((id, cookie_header(&[], &response)?))
+    })
 }
 
 /// Expects `id` to be an id of 128 bits or more, in hex, base64 or a uuid: its bytes.
@@ -232,17 +236,18 @@ fn the_panel_says_the_store_does_not_hold_it(program: &dyn Program) -> Result<()
 }
 
 /// Cookies made with the key that are not a session this server issued: lesson 04's JSON, an
-/// empty value, an id it never issued.
+/// empty value, an id it never issued, lesson 02's `user`.
+pub(crate) fn not_sessions_of_06() -> Vec<String> {
+    vec![
+        encrypted_cookie(0, "session", LESSON_04_SESSION),
+        encrypted_cookie(0, "session", ""),
+        encrypted_cookie(0, "session", LESSON_06_ID),
+        encrypted_cookie(0, "user", "Tim"),
+    ]
+}
+
 fn foreign_sessions_are_not_let_in_06(program: &dyn Program) -> Result<(), Failure> {
-    foreign_sessions_are_not_let_in(
-        program,
-        &[
-            encrypted_cookie(0, "session", LESSON_04_SESSION),
-            encrypted_cookie(0, "session", ""),
-            encrypted_cookie(0, "session", LESSON_06_ID),
-            encrypted_cookie(0, "user", "Tim"),
-        ],
-    )
+    foreign_sessions_are_not_let_in(program, &not_sessions_of_06())
 }
 
 fn logging_out_revokes_a_copy(program: &dyn Program) -> Result<(), Failure> {
