@@ -189,6 +189,10 @@ const NOT_SHARED: &[(&str, &str)] = &[
     ),
     ("the panel says when the store does not hold the session the cookie names", PANEL),
     (
+        "with session_lifetime = 3, the panel says the session is over once its time is up: its time is up, or the store does not hold it",
+        PANEL,
+    ),
+    (
         "“Log out everywhere” ends every session of Tim, in every browser, and no one else's",
         "its removal is Rocket's, where Flask-Session sends Werkzeug's without HttpOnly \
          (`session=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=0; Path=/`): differences.rs; \

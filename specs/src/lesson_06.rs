@@ -10,7 +10,10 @@ use crate::lesson_02::{
     SAME_KEY,
 };
 use crate::lesson_03::REVOKE;
-use crate::lesson_04::{log_in_kept, EXPIRY, PANEL_SESSION, REMOVAL_SESSION, SHORT};
+use crate::lesson_04::{
+    log_in_kept, panel_once_the_time_is_up, EXPIRY, PANEL_SESSION, PANEL_TIME_UP, REMOVAL_SESSION,
+    SAYS_TIME_UP, SHORT,
+};
 use crate::lesson_05::{
     BAD_NAMES, BLANK_NAME, BOTH_NAMES, EMPTY_PROFILE, FIRST_NAME_ALONE, NAMES_ESCAPED, NAMES_FORM,
     PANEL_NO_NULL,
@@ -28,6 +31,7 @@ const CHANGED: &str =
 const RECEIVES: &str =
     "Chapter 6, “What the browser receives” (docs/src/lesson-06.md#what-the-browser-receives)";
 const PITFALLS: &str = "Chapter 6, “Pitfalls” (docs/src/lesson-06.md#pitfalls)";
+const RECORDS: &str = "Chapter 6, “When records go” (docs/src/lesson-06.md#when-records-go)";
 
 pub(crate) const CHECKS: &[Check] = &[
     Check::new(
@@ -73,10 +77,11 @@ pub(crate) const CHECKS: &[Check] = &[
     .the_point(),
     Check::new(
         "with session_lifetime = 3 the store forgets a session once its time is up: a copy of the cookie is sent to /login",
-        PITFALLS,
+        RECORDS,
         the_store_forgets_an_expired_session,
     )
     .restarting(),
+    Check::new(PANEL_OVER, RECORDS, the_panel_says_an_expired_session_is_over).restarting(),
     Check::new(
         "restarted, a memory store has forgotten every session, even with the same secret key",
         PITFALLS,
@@ -87,13 +92,15 @@ pub(crate) const CHECKS: &[Check] = &[
 ];
 
 /// Earlier checks that lesson 06 changes on purpose: logout now revokes, a restart of the memory
-/// store forgets every session, and the panel describes an id instead of the session itself; and
-/// lesson 05's first and last names, which lesson 06 does not keep.
+/// store forgets every session, and the panel describes an id instead of the session itself (of
+/// an expired one too: [`PANEL_OVER`]); and lesson 05's first and last names, which lesson 06 does
+/// not keep.
 pub(crate) const DROPS: &[&str] = &[
     REVOKE,
     SAME_KEY,
     EXPIRY,
     PANEL_SESSION,
+    PANEL_TIME_UP,
     NAMES_FORM,
     EMPTY_PROFILE,
     FIRST_NAME_ALONE,
@@ -106,6 +113,10 @@ pub(crate) const DROPS: &[&str] = &[
 
 pub(crate) const UNGUESSABLE: &str =
     "session ids cannot be guessed: 128 bits or more, different at every login and after a restart, no counting and no clock";
+
+/// Lesson 04's panel check, which may now also find that the store has let the record go.
+pub(crate) const PANEL_OVER: &str =
+    "with session_lifetime = 3, the panel says the session is over once its time is up: its time is up, or the store does not hold it";
 
 /// What the panel may say of an id the store does not hold (listed in course/tasks/06.md).
 pub(crate) const SAYS_NOT_HELD: &[&str] = &[
@@ -211,10 +222,14 @@ pub(crate) fn ids_cannot_be_guessed(
                 format!(
                     "{LOGINS} logins, a restart and 4 more: ids that share nothing, as random ones do"
                 ),
-                format!(
-                    "{same} and {id} begin with the same 4 bytes (counting, or a clock?); all:\n{}",
-                    listed()
-                ),
+                if same == id {
+                    format!("the id {id} twice; all:\n{}", listed())
+                } else {
+                    format!(
+                        "{same} and {id} begin with the same 4 bytes (counting, or a clock?); all:\n{}",
+                        listed()
+                    )
+                },
             ));
         }
     }
@@ -226,6 +241,13 @@ pub(crate) fn ids_cannot_be_guessed(
         ));
     }
     Ok(())
+}
+
+/// A store may keep an expired record until a login sweeps it (the panel can then say that its
+/// time is up) or remove it when it is read (the panel then finds no record): either is right.
+fn the_panel_says_an_expired_session_is_over(program: &dyn Program) -> Result<(), Failure> {
+    let either = [SAYS_TIME_UP, SAYS_NOT_HELD].concat();
+    panel_once_the_time_is_up(program, &either)
 }
 
 fn the_panel_says_the_store_does_not_hold_it(program: &dyn Program) -> Result<(), Failure> {

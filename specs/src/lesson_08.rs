@@ -201,7 +201,7 @@ pub(crate) const DROPS: &[&str] = &[
     "a name with a line break is refused with a message and status 422",
     // The panel's words for an ended session: the same code as lesson 06's, reached by a login
     // with `nm` in those checks.
-    "with session_lifetime = 3, the panel says the session's time is up once it is",
+    "with session_lifetime = 3, the panel says the session is over once its time is up: its time is up, or the store does not hold it",
     "the panel says when the store does not hold the session the cookie names",
     "a name with HTML in it is shown escaped on /user, never as markup",
     "a refused name with HTML in it is escaped in the form shown again",
