@@ -167,6 +167,39 @@ const WRONG: &[Wrong] = &[
         fails: "restarted with a shorter long_session_lifetime",
     },
     Wrong {
+        challenge: 4,
+        label: "panel-short",
+        what: "the panel judges every session by `session_lifetime`, while the guard lets a long one in",
+        patches: &[(
+            "src/main.rs",
+            "Ok(data) if data.is_current(now, config.lifetime(data.lifetime)) => format!(",
+            "Ok(data) if data.is_current(now, config.lifetime(Lifetime::Short)) => format!(",
+        )],
+        fails: "the panel does not say that of a long one",
+    },
+    Wrong {
+        challenge: 4,
+        label: "default-an-hour",
+        what: "`long_session_lifetime` an hour when not set, where the task says a day",
+        patches: &[(
+            "src/main.rs",
+            "NonZeroU32::new(86_400).expect(\"86400 is not zero\")",
+            "NonZeroU32::new(3600).expect(\"3600 is not zero\")",
+        )],
+        fails: "gets `Max-Age=86400` (a day)",
+    },
+    Wrong {
+        challenge: 4,
+        label: "lifetime-required",
+        what: "`lifetime` without a default, so a login that does not send it gets 422",
+        patches: &[(
+            "src/main.rs",
+            "    #[field(default = Lifetime::Short)]\n    lifetime: Lifetime,",
+            "    lifetime: Lifetime,",
+        )],
+        fails: "a login without `lifetime` is a short one",
+    },
+    Wrong {
         challenge: 5,
         label: "expired-as-session",
         what: "the run-out session handed to the templates as `session`, greeted from there",

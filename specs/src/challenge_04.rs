@@ -5,11 +5,13 @@
 use std::time::Duration;
 
 use crate::challenges::tags;
+use crate::html::squeeze;
 use crate::lesson_02::with_key;
+use crate::lesson_04::SAYS_TIME_UP;
 use crate::steps::{
     assert_greets, assert_no_set_cookie, assert_redirect, assert_set_cookies, assert_status,
-    cookie_header, describe, http_date_seconds, now_seconds, poll, set_cookie_line, start,
-    start_with, submit_login,
+    cookie_header, describe, http_date_seconds, in_the_panel, now_seconds, panel_row, poll,
+    set_cookie_line, start, start_with, submit_login,
 };
 use crate::{App, Check, Failure, Program, Response, Settings};
 
@@ -32,6 +34,9 @@ pub(crate) const CHECKS: &[Check] = &[
         .the_point()
         .restarting(),
     Check::new(BAD, TASK, another_lifetime_is_refused).the_point(),
+    Check::new(WITHOUT, TASK, a_login_without_a_lifetime_is_short).restarting(),
+    Check::new(A_DAY, TASK, the_long_lifetime_is_a_day_when_not_set).restarting(),
+    Check::new(PANEL, TASK, the_panel_holds_a_long_session_to_its_lifetime).restarting(),
 ];
 
 pub(crate) const FORM: &str =
@@ -47,6 +52,12 @@ pub(crate) const SLIDES: &str =
 pub(crate) const CUT: &str =
     "restarted with a shorter long_session_lifetime, a long session that claims more time is refused";
 pub(crate) const BAD: &str = "a `lifetime` other than `short` or `long` gets 422 and no cookie";
+pub(crate) const WITHOUT: &str =
+    "a login without `lifetime` is a short one: `Max-Age=<session_lifetime>`";
+pub(crate) const A_DAY: &str =
+    "without `long_session_lifetime`, a kept-signed-in long session gets `Max-Age=86400` (a day)";
+pub(crate) const PANEL: &str =
+    "once a short session's time is up, the panel does not say that of a long one that is still let in";
 
 /// The settings with the test-only key 0, these two lifetimes, in seconds.
 fn lifetimes(short: u64, long: u64) -> Settings {
@@ -119,20 +130,47 @@ fn the_cookie_lasts_the_lifetime_chosen(program: &dyn Program) -> Result<(), Fai
     expect_kept_for(&log_in_for(&app, "short", true)?, 30)
 }
 
-fn a_long_session_outlives_a_short_one(program: &dyn Program) -> Result<(), Failure> {
+/// A short and a long session, logged in together, once the short one is refused: the program
+/// and the long one's `Cookie:` header.
+fn past_a_short_lifetime(program: &dyn Program) -> Result<(App, String), Failure> {
     let app = start_with(program, &lifetimes(1, 60))?;
     let short = cookie_header(&[], &log_in_for(&app, "short", false)?)?;
     let long = cookie_header(&[], &log_in_for(&app, "long", false)?)?;
     poll(Duration::from_secs(5), || {
         assert_redirect(&app.get("/user", &[&short]), "/login")
     })?;
+    Ok((app, long))
+}
+
+fn a_long_session_outlives_a_short_one(program: &dyn Program) -> Result<(), Failure> {
+    let (app, long) = past_a_short_lifetime(program)?;
     assert_greets(&app.get("/user", &[&long]), "Tim")
+}
+
+fn the_panel_holds_a_long_session_to_its_lifetime(program: &dyn Program) -> Result<(), Failure> {
+    let (app, long) = past_a_short_lifetime(program)?;
+    let page = app.get("/user", &[&long]);
+    assert_greets(&page, "Tim")?;
+    let meaning = panel_row(&page, "session")?.meaning.to_lowercase();
+    match SAYS_TIME_UP
+        .iter()
+        .find(|said| meaning.contains(&squeeze(said)))
+    {
+        Some(said) => Err(in_the_panel(
+            format!("a panel that does not say “{said}” of a long session the page lets in"),
+            &page,
+        )),
+        None => Ok(()),
+    }
 }
 
 fn a_long_session_ends_too(program: &dyn Program) -> Result<(), Failure> {
     let app = start_with(program, &lifetimes(1, 3))?;
     let long = cookie_header(&[], &log_in_for(&app, "long", false)?)?;
-    assert_greets(&app.get("/user", &[&long]), "Tim")?;
+    assert_greets(&app.get("/user", &[&long]), "Tim").map_err(|mut failure| {
+        failure.expected = format!("before its time is up, {}", failure.expected);
+        failure
+    })?;
     poll(Duration::from_secs(8), || {
         assert_redirect(&app.get("/user", &[&long]), "/login")
     })
@@ -166,4 +204,18 @@ fn another_lifetime_is_refused(program: &dyn Program) -> Result<(), Failure> {
         assert_no_set_cookie(&response)?;
     }
     Ok(())
+}
+
+fn a_login_without_a_lifetime_is_short(program: &dyn Program) -> Result<(), Failure> {
+    let app = start_with(program, &lifetimes(30, 3600))?;
+    expect_kept_for(&submit_login(&app, "nm=Tim&remember=on", &[])?, 30)
+}
+
+fn the_long_lifetime_is_a_day_when_not_set(program: &dyn Program) -> Result<(), Failure> {
+    let settings = Settings {
+        session_lifetime: Some(30),
+        ..with_key(0)
+    };
+    let app = start_with(program, &settings)?;
+    expect_kept_for(&log_in_for(&app, "long", true)?, 86_400)
 }
