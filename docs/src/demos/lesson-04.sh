@@ -1,5 +1,5 @@
-# Lesson 04's demo: paste it into a terminal inside the workspace, or run
-# `bash docs/src/demos/lesson-04.sh`. DEMO_PORT=… moves it off port 8004.
+# Lesson 04's Try it script: the steps that need no browser. Paste it into a terminal inside the
+# workspace, or run `bash docs/src/demos/lesson-04.sh`. DEMO_PORT=… moves it off port 8004.
 port=${DEMO_PORT:-8004}
 url=http://127.0.0.1:$port
 jar=$(mktemp)

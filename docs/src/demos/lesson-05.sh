@@ -1,9 +1,9 @@
-# Lesson 05's demo: paste it into a terminal inside the workspace, or run
-# `bash docs/src/demos/lesson-05.sh`. DEMO_PORT=… moves it off port 8005.
+# Lesson 05's Try it script: the steps that need no browser. Paste it into a terminal inside the
+# workspace, or run `bash docs/src/demos/lesson-05.sh`. DEMO_PORT=… moves it off port 8005.
 port=${DEMO_PORT:-8005}
 url=http://127.0.0.1:$port
 jar=$(mktemp)
-# Refuse to demo against a server left running from the browser part.
+# Refuse to run against a server left running from the browser steps.
 curl -s -o /dev/null $url/ && echo "Port $port is taken: stop the server there first." >&2
 ROCKET_PORT=$port cargo run -p lesson-05 &
 lesson=$!

@@ -1,5 +1,5 @@
-# Lesson 06's demo: paste it into a terminal inside the workspace, or run
-# `bash docs/src/demos/lesson-06.sh`. DEMO_PORT=… moves it off port 8006.
+# Lesson 06's Try it script: the steps that need no browser. Paste it into a terminal inside the
+# workspace, or run `bash docs/src/demos/lesson-06.sh`. DEMO_PORT=… moves it off port 8006.
 port=${DEMO_PORT:-8006}
 url=http://127.0.0.1:$port
 dir=$(mktemp -d)

@@ -1,5 +1,5 @@
-# Lesson 07's demo: paste it into a terminal inside the workspace, or run
-# `bash docs/src/demos/lesson-07.sh`. It needs redis-server 6.0 or later (Debian: `sudo apt-get
+# Lesson 07's Try it script: the steps that need no browser. Paste it into a terminal inside the
+# workspace, or run `bash docs/src/demos/lesson-07.sh`. It needs redis-server 6.0 or later (Debian: `sudo apt-get
 # install redis-server`). DEMO_PORT, DEMO_PORT_2 and REDIS_PORT move it off 8007, 8107 and 6380.
 # `DEMO_PAUSE=1 bash docs/src/demos/lesson-07.sh` stops after each step, for the browser.
 port=${DEMO_PORT:-8007}

@@ -1,9 +1,9 @@
-# Lesson 08's demo: paste it into a terminal inside the workspace, or run
-# `bash docs/src/demos/lesson-08.sh`. DEMO_PORT=… moves it off port 8008.
+# Lesson 08's Try it script: the steps that need no browser. Paste it into a terminal inside the
+# workspace, or run `bash docs/src/demos/lesson-08.sh`. DEMO_PORT=… moves it off port 8008.
 port=${DEMO_PORT:-8008}
 url=http://127.0.0.1:$port
 dir=$(mktemp -d)
-# Refuse to demo against a server left running from the browser part.
+# Refuse to run against a server left running from the browser steps.
 curl -s -o /dev/null $url/ && echo "Port $port is taken: stop the server there first." >&2
 ROCKET_PORT=$port cargo run -p lesson-08 &
 lesson=$!
