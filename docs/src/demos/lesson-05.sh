@@ -17,5 +17,11 @@ curl -s -o /dev/null -w '%{http_code} %{redirect_url}\n' -c $jar \
   -d 'nm=Tim&firstName=Timothy&lastName=' $url/login
 # The navigation names him, and the page shows the first name only: no "Last name:" line.
 curl -s -b $jar $url/user | grep -E 'Logged in as|name:'
+# A tab in a name: the form again with a 422, the message and what was typed, and no cookie.
+curl -si -d 'nm=Tim&firstName=Tom%09Tom' $url/login |
+  grep -iE '^(HTTP|set-cookie)|role="alert"|name="firstName"'
+# Tags typed as a first name are shown as text: Tera escapes what it prints.
+curl -s -o /dev/null -c $jar -d 'nm=Tim&firstName=<b>Tim</b>' $url/login
+curl -s -b $jar $url/user | grep 'First name:'
 
 kill $lesson; wait $lesson; rm $jar
