@@ -1,5 +1,6 @@
 # Lesson 06's Try it script: the steps that need no browser. Paste it into a terminal inside the
-# workspace, or run `bash docs/src/demos/lesson-06.sh`. DEMO_PORT=… moves it off port 8006.
+# workspace, or run `bash docs/src/demos/lesson-06.sh`. DEMO_PORT=… and LESSON_04_PORT=… move it
+# off ports 8006 and 8004.
 port=${DEMO_PORT:-8006}
 url=http://127.0.0.1:$port
 dir=$(mktemp -d)
