@@ -59,6 +59,7 @@ stop
 # Lesson 04 keeps the whole session in the cookie: there, a copy still works after the logout.
 port=${LESSON_04_PORT:-8004}
 url=http://127.0.0.1:$port
+curl -s -o /dev/null $url/ && echo "Port $port is taken: stop the server there first." >&2
 ROCKET_PORT=$port cargo run -p lesson-04 &
 lesson=$!
 until curl -s -o /dev/null $url/; do kill -0 $lesson || break; sleep 0.2; done

@@ -34,7 +34,7 @@ export ROCKET_SECRET_KEY="$(openssl rand -base64 32)"
 export ROCKET_SESSION_STORE=redis://127.0.0.1:$redis_port
 start $port; first=$lesson
 start $port2; second=$lesson
-pause "log in as Ann on 8007, then open 8107/user: the same session."
+pause "do step 2 (Tim on 8007 and 8107, \"Log out everywhere\"), and log in again."
 # Tim logs in on one server; the other knows him (a cookie is sent to every port of its host).
 status 'Tim logs in on 8007' -c $dir/laptop -d nm=Tim -d remember=on http://127.0.0.1:$port/login
 status 'Tim on 8107' -b $dir/laptop http://127.0.0.1:$port2/user
