@@ -1,6 +1,7 @@
-//! The instructors' demos: each lesson's `docs/src/demos/lesson-0N.sh`, shown in its notes
-//! (`docs/src/instructors/lesson-0N.md`) by an include inside a ```` ```sh ```` block, and run by
-//! `tests/demos.rs` with the real curl (and redis-server) against the lesson's real binary.
+//! The chapters' Try it scripts: each lesson's `docs/src/demos/lesson-0N.sh`, shown in the "Try it"
+//! section of its chapter (`docs/src/lesson-0N.md`) by an include inside a ```` ```sh ```` block,
+//! and run by `tests/demos.rs` with the real curl (and redis-server) against the lesson's real
+//! binary. The instructors' notes run the same script live and show no copy of it.
 
 use std::path::Path;
 
@@ -40,15 +41,41 @@ pub fn port_variables(script: &str) -> Vec<PortVariable> {
     found
 }
 
-/// The include that shows lesson `package`'s demo in its notes, as the notes write it.
+/// The include that shows lesson `package`'s script in its chapter, as the chapter writes it.
 pub fn include_line(package: &str) -> String {
-    format!("{{{{#include ../demos/{package}.sh}}}}")
+    format!("{{{{#include demos/{package}.sh}}}}")
 }
 
-/// Whether `notes` show the demo as a ```` ```sh ```` block holding only its include, so that what
-/// an instructor copies is the tested script.
-pub fn shows_demo(notes: &str, package: &str) -> bool {
-    notes.contains(&format!("```sh\n{}\n```\n", include_line(package)))
+/// Whether `markdown` shows the script as a ```` ```sh ```` block holding only its include, so that
+/// what a reader copies is the tested script.
+pub fn shows_script(markdown: &str, package: &str) -> bool {
+    markdown.contains(&format!("```sh\n{}\n```\n", include_line(package)))
+}
+
+/// The chapter's "Try it" section: from its heading to the next heading of the same level or the
+/// include of the instructors' notes, whichever comes first; `None` if the chapter has none.
+pub fn try_it(chapter: &str) -> Option<&str> {
+    let start = chapter.find("\n## Try it\n")? + 1;
+    let rest = &chapter[start..];
+    let after_heading = "## Try it\n".len();
+    let end = [
+        rest[after_heading..].find("\n## "),
+        rest[after_heading..].find("{{#include instructors/"),
+    ]
+    .into_iter()
+    .flatten()
+    .min()
+    .map_or(rest.len(), |at| after_heading + at);
+    Some(&rest[..end])
+}
+
+/// How many blocks of commands to type (```` ```sh ````, ```` ```bash ````, ```` ```shell ````)
+/// `markdown` holds, indented ones in lists included.
+pub fn command_blocks(markdown: &str) -> usize {
+    markdown
+        .lines()
+        .filter(|line| matches!(line.trim(), "```sh" | "```bash" | "```shell"))
+        .count()
 }
 
 /// A `cargo` for the demos' `PATH`: `cargo run [-q] -p lesson-0N` runs the lesson's binary from
@@ -123,12 +150,28 @@ mod tests {
     }
 
     #[test]
-    fn the_demo_is_shown_only_as_its_include_in_a_sh_block() {
-        let good = "**The demo.**\n\n```sh\n{{#include ../demos/lesson-01.sh}}\n```\n";
-        assert!(shows_demo(good, "lesson-01"));
-        assert!(!shows_demo(good, "lesson-02"));
+    fn the_script_is_shown_only_as_its_include_in_a_sh_block() {
+        let good = "**Without a browser.**\n\n```sh\n{{#include demos/lesson-01.sh}}\n```\n";
+        assert!(shows_script(good, "lesson-01"));
+        assert!(!shows_script(good, "lesson-02"));
         let typed = "```sh\ncargo run -p lesson-01\n```\n";
-        assert!(!shows_demo(typed, "lesson-01"));
+        assert!(!shows_script(typed, "lesson-01"));
+    }
+
+    #[test]
+    fn try_it_ends_at_the_next_heading_or_the_instructors_notes() {
+        let chapter = "# L\n\n## Pitfalls\n\nx\n\n## Try it\n\n1. Step.\n\n\
+                       {{#include instructors/lesson-01.md}}\n";
+        assert_eq!(try_it(chapter), Some("## Try it\n\n1. Step.\n\n"));
+        let headed = "## Try it\n\nsteps\n\n## Next\n";
+        assert_eq!(try_it(&format!("\n{headed}")), Some("## Try it\n\nsteps\n"));
+        assert_eq!(try_it("# L\n\n## Pitfalls\n"), None);
+    }
+
+    #[test]
+    fn command_blocks_are_counted_indented_too() {
+        let markdown = "```sh\na\n```\n\n1. Run:\n\n   ```bash\n   b\n   ```\n\n```text\nc\n```\n";
+        assert_eq!(command_blocks(markdown), 2);
     }
 
     #[test]

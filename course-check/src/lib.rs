@@ -11,9 +11,10 @@
 //! - `tests/transcripts.rs` (needs the real `curl`, so `#[ignore]`d): every curl transcript under
 //!   `docs/src/transcripts/lesson-0N/` is what the lesson's real binary answers now.
 //!   `UPDATE_TRANSCRIPTS=1` rewrites them.
-//! - `tests/demos.rs`: every lesson's notes for instructors show their demo as the script
-//!   `docs/src/demos/lesson-0N.sh`; the `#[ignore]`d test (needs curl, openssl, redis-server) runs
-//!   each script and compares its output with `lesson-0N.out`. `UPDATE_DEMOS=1` rewrites those.
+//! - `tests/demos.rs`: every chapter's "Try it" shows its no-browser steps as the script
+//!   `docs/src/demos/lesson-0N.sh` and no other commands, and the notes for instructors show none;
+//!   the `#[ignore]`d test (needs curl, openssl, redis-server) runs each script and compares its
+//!   output with `lesson-0N.out`. `UPDATE_DEMOS=1` rewrites those.
 //! - `tests/flask_cookie.rs` (needs `python3`, so `#[ignore]`d): the Flask-cookie decoder shown in
 //!   `docs/src/corrections.md` prints what the book says it prints.
 //!

@@ -1,8 +1,10 @@
-//! Every instructors' demo runs as the notes show it. Each lesson's notes
-//! (`docs/src/instructors/lesson-0N.md`) show their demo as a ```` ```sh ```` block holding only
-//! `{{#include ../demos/lesson-0N.sh}}`; the ignored test runs each script top to bottom with
-//! `bash`, the real curl (and redis-server for lesson 07) and the lesson's real binary, and
-//! compares what it prints with `docs/src/demos/lesson-0N.out`. `UPDATE_DEMOS=1` rewrites those.
+//! Every command a reader is told to run runs as the book shows it. Each chapter's "Try it"
+//! (`docs/src/lesson-0N.md`) shows the lesson's script as a ```` ```sh ```` block holding only
+//! `{{#include demos/lesson-0N.sh}}`, and no other block of commands; the instructors' notes
+//! (`docs/src/instructors/lesson-0N.md`) run that script live and hold none. The ignored test runs
+//! each script top to bottom with `bash`, the real curl (and redis-server for lesson 07) and the
+//! lesson's real binary, and compares what it prints with `docs/src/demos/lesson-0N.out`.
+//! `UPDATE_DEMOS=1` rewrites those.
 //!
 //! The script's `cargo run -p lesson-0N` is answered by a stand-in `cargo` first on its `PATH`,
 //! which runs the binary `cargo test` built (checked fresh first): a real `cargo run` would wait
@@ -10,7 +12,9 @@
 //! port: the test sets `NAME` to a free one, and writes the default back into the output.
 
 use course_check::built::{assert_fresh, binary, binary_dir, ScratchDir};
-use course_check::demo::{cargo_stand_in, include_line, normalise, port_variables, shows_demo};
+use course_check::demo::{
+    cargo_stand_in, command_blocks, include_line, normalise, port_variables, shows_script, try_it,
+};
 use course_check::transcript::curl_is_installed;
 use course_check::{assert_none, diff, lessons, read, relative, workspace_root, Lesson};
 use std::fs;
@@ -24,10 +28,10 @@ use test_support::free_port;
 
 const UPDATE: &str = "UPDATE_DEMOS";
 
-/// How long one demo may run: lesson 04's waits for a session to run out.
+/// How long one script may run: lesson 04's waits for a session to run out.
 const DEADLINE: Duration = Duration::from_secs(180);
 
-/// The programs a demo may call besides bash, the argument that makes each print its version, and
+/// The programs a script may call besides bash, the argument that makes each print its version, and
 /// its Debian package.
 const PROGRAMS: [(&str, &str, &str); 4] = [
     ("curl", "--version", "curl"),
@@ -49,44 +53,60 @@ fn expected(lesson: &Lesson) -> PathBuf {
 }
 
 #[test]
-fn every_lessons_notes_show_their_demo_script_and_no_other_commands() {
+fn every_chapters_try_it_shows_its_script_and_no_other_commands() {
     let mut problems = Vec::new();
     let mut shown = 0;
     for lesson in lessons(&workspace_root()) {
-        let notes = docs_src().join(format!("instructors/{}.md", lesson.package));
-        let Ok(markdown) = fs::read_to_string(&notes) else {
-            continue; // tests/instructors.rs says that the notes are missing
+        let chapter = docs_src().join(format!("{}.md", lesson.package));
+        let Ok(markdown) = fs::read_to_string(&chapter) else {
+            continue; // tests/book.rs says that the chapter is missing
         };
-        let place = relative(&notes);
+        let place = relative(&chapter);
         for file in [script(&lesson), expected(&lesson)] {
             if !file.is_file() {
                 problems.push(format!("{place}: no {}", relative(&file)));
             }
         }
-        if shows_demo(&markdown, &lesson.package) {
+        let Some(section) = try_it(&markdown) else {
+            problems.push(format!("{place}: no \"## Try it\" section"));
+            continue;
+        };
+        if shows_script(section, &lesson.package) {
             shown += 1;
         } else {
             problems.push(format!(
-                "{place}: show the demo as a ```sh block holding only `{}`",
+                "{place}: show the script in \"Try it\" as a ```sh block holding only `{}`",
                 include_line(&lesson.package)
             ));
         }
-        let blocks = markdown.matches("```sh\n").count();
+        let blocks = command_blocks(section);
         if blocks != 1 {
             problems.push(format!(
-                "{place}: {blocks} ```sh blocks; commands to run belong in the demo script"
+                "{place}: \"Try it\" has {blocks} blocks of commands; the steps that need no \
+                 browser belong in {}",
+                relative(&script(&lesson))
             ));
         }
+        let notes = docs_src().join(format!("instructors/{}.md", lesson.package));
+        if let Ok(notes_markdown) = fs::read_to_string(&notes) {
+            let blocks = command_blocks(&notes_markdown);
+            if blocks != 0 {
+                problems.push(format!(
+                    "{}: {blocks} blocks of commands; run the chapter's Try it script instead",
+                    relative(&notes)
+                ));
+            }
+        } // tests/instructors.rs says when the notes are missing
     }
     assert_none(
         problems,
-        "demos an instructor would type untested",
+        "commands a reader would type untested",
         "course-check/tests/demos.rs",
     );
-    assert!(shown > 0, "no lesson's notes show a demo");
+    assert!(shown > 0, "no chapter shows its Try it script");
 }
 
-/// Stops every process of the demo's process group (its servers too), also when the test fails.
+/// Stops every process of the script's process group (its servers too), also when the test fails.
 struct ProcessGroup(u32);
 
 impl Drop for ProcessGroup {
@@ -98,7 +118,7 @@ impl Drop for ProcessGroup {
     }
 }
 
-/// Runs the lesson's demo script in a fresh directory and returns its output, normalised, or what
+/// Runs the lesson's Try it script in a fresh directory and returns its output, normalised, or what
 /// went wrong: a failure, a timeout, a server it left running.
 fn run_demo(lesson: &Lesson, script: &Path) -> Result<String, String> {
     let text = read(script);
@@ -139,7 +159,7 @@ fn run_demo(lesson: &Lesson, script: &Path) -> Result<String, String> {
     let _group = ProcessGroup(child.id());
     let deadline = Instant::now() + DEADLINE;
     let status = loop {
-        if let Some(status) = child.try_wait().expect("poll the demo") {
+        if let Some(status) = child.try_wait().expect("poll the script") {
             break Some(status);
         }
         if Instant::now() > deadline {
@@ -172,7 +192,7 @@ fn run_demo(lesson: &Lesson, script: &Path) -> Result<String, String> {
 
 #[test]
 #[ignore = "needs curl, redis-server and openssl: see README"]
-fn every_demo_runs_and_prints_what_its_notes_say() {
+fn every_try_it_script_runs_and_prints_what_its_chapter_shows() {
     if let Err(missing) = curl_is_installed() {
         panic!("{missing}");
     }
@@ -183,7 +203,7 @@ fn every_demo_runs_and_prints_what_its_notes_say() {
     for lesson in lessons(&root) {
         let script = script(&lesson);
         if !script.is_file() {
-            continue; // every_lessons_notes_show_their_demo_script_and_no_other_commands says so
+            continue; // every_chapters_try_it_shows_its_script_and_no_other_commands says so
         }
         let shown = relative(&script);
         let text = read(&script);
@@ -228,9 +248,9 @@ fn every_demo_runs_and_prints_what_its_notes_say() {
     }
     assert!(
         problems.is_empty(),
-        "{}\nIf the demo's new output is right (and the notes say so), record it with:\n  \
+        "{}\nIf the script's new output is right (and the chapter says so), record it with:\n  \
          {UPDATE}=1 cargo test -p course-check --test demos -- --ignored",
         problems.join("\n\n")
     );
-    assert!(checked > 0, "no demo found under docs/src/demos/");
+    assert!(checked > 0, "no script found under docs/src/demos/");
 }

@@ -1,5 +1,5 @@
-# Lesson 02's demo: paste it into a terminal inside the workspace, or run
-# `bash docs/src/demos/lesson-02.sh`. DEMO_PORT=… moves it off port 8002.
+# Lesson 02's Try it script: the steps that need no browser. Paste it into a terminal inside the
+# workspace, or run `bash docs/src/demos/lesson-02.sh`. DEMO_PORT=… moves it off port 8002.
 port=${DEMO_PORT:-8002}
 url=http://127.0.0.1:$port
 jar=$(mktemp)
@@ -23,6 +23,8 @@ status 'user=admin' $url/user -H 'Cookie: user=admin'
 # Log in as Tim, under the key made up at this launch.
 status 'Tim logs in' -c $jar -d nm=Tim $url/login
 curl -s -b $jar $url/user | grep Hello
+# Logged in, the login page sends him to his own.
+status 'Tim opens /login' -b $jar $url/login
 # A restart makes up a new key: the cookie no longer decrypts.
 stop; start
 status 'Tim after a restart' -b $jar $url/user

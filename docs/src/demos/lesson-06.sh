@@ -1,5 +1,6 @@
-# Lesson 06's demo: paste it into a terminal inside the workspace, or run
-# `bash docs/src/demos/lesson-06.sh`. DEMO_PORT=… moves it off port 8006.
+# Lesson 06's Try it script: the steps that need no browser. Paste it into a terminal inside the
+# workspace, or run `bash docs/src/demos/lesson-06.sh`. DEMO_PORT=… and LESSON_04_PORT=… move it
+# off ports 8006 and 8004.
 port=${DEMO_PORT:-8006}
 url=http://127.0.0.1:$port
 dir=$(mktemp -d)
@@ -33,10 +34,39 @@ status 'phone' -b $dir/phone $url/user
 status 'laptop logs out everywhere' -b $dir/laptop -c $dir/laptop -d '' $url/logout/everywhere
 status 'phone' -b $dir/phone $url/user
 
-# The store lives in the process: a restart logs everyone out, with the same key.
+# The id the user page shows, sent in plain text as the cookie, is not read at all.
 status 'Tim logs in' -c $dir/browser -d nm=Tim $url/login
+id=$(curl -s -b $dir/browser $url/user | grep -oE '[0-9a-f]{32}' | head -n 1)
+echo "the id: ${#id} hex digits"
+status 'the plain id' -H "Cookie: session=$id" $url/user
+
+# The store lives in the process: a restart logs everyone out, with the same key, and the panel
+# says why.
 status 'Tim' -b $dir/browser $url/user
 stop; start
 status 'Tim after a restart' -b $dir/browser $url/user
+curl -s -b $dir/browser $url/login | grep -o 'which the store does not hold'
 
-stop; rm -r $dir
+# With a lifetime of 2 seconds, the session ends 2 seconds after the login.
+stop
+ROCKET_SESSION_LIFETIME=2 start
+status 'Tim logs in' -c $dir/browser -d nm=Tim $url/login
+status 'Tim' -b $dir/browser $url/user
+sleep 3
+status 'Tim 3 seconds later' -b $dir/browser $url/user
+stop
+
+# Lesson 04 keeps the whole session in the cookie: there, a copy still works after the logout.
+port=${LESSON_04_PORT:-8004}
+url=http://127.0.0.1:$port
+curl -s -o /dev/null $url/ && echo "Port $port is taken: stop the server there first." >&2
+ROCKET_PORT=$port cargo run -p lesson-04 &
+lesson=$!
+until curl -s -o /dev/null $url/; do kill -0 $lesson || break; sleep 0.2; done
+status 'lesson 04: Tim logs in' -c $dir/browser -d nm=Tim $url/login
+cp $dir/browser $dir/copy
+status 'lesson 04: Tim logs out' -b $dir/browser -c $dir/browser $url/logout
+status 'lesson 04: the copy' -b $dir/copy $url/user
+stop
+
+rm -r $dir

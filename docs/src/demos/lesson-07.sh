@@ -1,7 +1,8 @@
-# Lesson 07's demo: paste it into a terminal inside the workspace, or run
-# `bash docs/src/demos/lesson-07.sh`. It needs redis-server 6.0 or later (Debian: `sudo apt-get
-# install redis-server`). DEMO_PORT, DEMO_PORT_2 and REDIS_PORT move it off 8007, 8107 and 6380.
-# `DEMO_PAUSE=1 bash docs/src/demos/lesson-07.sh` stops after each step, for the browser.
+# Lesson 07's Try it script: the steps that need no browser. Paste it into a terminal inside the
+# workspace, or run `bash docs/src/demos/lesson-07.sh`. It needs redis-server 6.0 or later
+# (Debian: `sudo apt-get install redis-server`). DEMO_PORT, DEMO_PORT_2 and REDIS_PORT move it off
+# 8007, 8107 and 6380. `DEMO_PAUSE=1 bash docs/src/demos/lesson-07.sh` stops after each step, for
+# the browser.
 port=${DEMO_PORT:-8007}
 port2=${DEMO_PORT_2:-8107}
 # Not 6379, where Debian's package sets up a Redis service of its own, which this must not stop.
@@ -33,7 +34,7 @@ export ROCKET_SECRET_KEY="$(openssl rand -base64 32)"
 export ROCKET_SESSION_STORE=redis://127.0.0.1:$redis_port
 start $port; first=$lesson
 start $port2; second=$lesson
-pause "log in as Ann on 8007, then open 8107/user: the same session."
+pause "do step 2 (Tim on 8007 and 8107, \"Log out everywhere\"), and log in again."
 # Tim logs in on one server; the other knows him (a cookie is sent to every port of its host).
 status 'Tim logs in on 8007' -c $dir/laptop -d nm=Tim -d remember=on http://127.0.0.1:$port/login
 status 'Tim on 8107' -b $dir/laptop http://127.0.0.1:$port2/user
@@ -76,6 +77,16 @@ kill $lesson; wait $lesson
 ROCKET_COOKIE_SECURE=true start $port
 pause "log out and in: Network shows Secure in the login's Set-Cookie."
 curl -s -D - -o /dev/null -d nm=Tim http://127.0.0.1:$port/login | grep -i '^set-cookie'
+kill $lesson; wait $lesson
+
+# An absolute lifetime of 2 seconds ends a session however busy: reloaded every second, Tim is
+# sent to log in once 2 seconds have passed since his login.
+ROCKET_SESSION_ABSOLUTE_LIFETIME=2 start $port
+status 'Tim logs in on 8007' -c $dir/laptop -d nm=Tim -d remember=on http://127.0.0.1:$port/login
+sleep 1
+status 'Tim 1 second later' -b $dir/laptop -c $dir/laptop http://127.0.0.1:$port/user
+sleep 1.5
+status 'Tim 2.5 seconds later' -b $dir/laptop -c $dir/laptop http://127.0.0.1:$port/user
 kill $lesson; wait $lesson
 
 stop_redis; rm -r $dir
