@@ -84,6 +84,14 @@ fn delete(
     Ok(app.post_form("/account/delete", &body.join("&"), &[cookie]))
 }
 
+/// `result`, its failure saying which step of the check it was.
+fn step<T>(which: &str, result: Result<T, Failure>) -> Result<T, Failure> {
+    result.map_err(|failure| Failure {
+        expected: format!("{which}: {}", failure.expected),
+        ..failure
+    })
+}
+
 /// Expects a status of 400 to 499.
 fn assert_4xx(response: &Response) -> Result<(), Failure> {
     if (400..500).contains(&response.status) {
@@ -116,22 +124,36 @@ fn deleting_ends_every_session_of_the_user(program: &dyn Program) -> Result<(), 
     let elsewhere = logged_in(&app, "Tim", TIMS_PASSWORD)?;
     let demo = logged_in(&app, DEMO_USER, DEMO_PASSWORD)?;
     let response = delete(&app, &here, TIMS_PASSWORD, &[], &[])?;
-    assert_redirect(&response, "/login")?;
+    step("Tim's right password", assert_redirect(&response, "/login"))?;
     // The cookie as it was sent, and as the browser keeps it afterwards.
-    assert_not_logged_in(&app, &here)?;
-    assert_not_logged_in(&app, &cookie_header(&[&here], &response)?)?;
-    assert_not_logged_in(&app, &elsewhere)?;
-    assert_logged_in_as(&app, &demo, DEMO_USER)
+    let kept = cookie_header(&[&here], &response)?;
+    step(
+        "this browser's copy of the cookie",
+        assert_not_logged_in(&app, &here),
+    )?;
+    step(
+        "this browser's cookie as kept",
+        assert_not_logged_in(&app, &kept),
+    )?;
+    step(
+        "Tim's second browser",
+        assert_not_logged_in(&app, &elsewhere),
+    )?;
+    step("demo", assert_logged_in_as(&app, &demo, DEMO_USER))
 }
 
 fn a_deleted_account_is_gone(program: &dyn Program) -> Result<(), Failure> {
     let app = start(program)?;
     let here = signed_up(&app, "Tim", TIMS_PASSWORD)?;
-    assert_redirect(&delete(&app, &here, TIMS_PASSWORD, &[], &[])?, "/login")?;
+    let response = delete(&app, &here, TIMS_PASSWORD, &[], &[])?;
+    step("Tim's right password", assert_redirect(&response, "/login"))?;
     let (old, _) = try_login(&app, "Tim", TIMS_PASSWORD)?;
     let (unknown, _) = try_login(&app, "nobody-here", TIMS_PASSWORD)?;
-    assert_status(&old, 422)?;
-    assert_shows(&old, INVALID, &[])?;
+    step("the old password at /login", assert_status(&old, 422))?;
+    step(
+        "the old password at /login",
+        assert_shows(&old, INVALID, &[]),
+    )?;
     if main_part(&old, "Tim")? != main_part(&unknown, "nobody-here")? {
         return Err(Failure {
             request: String::new(),
@@ -139,9 +161,15 @@ fn a_deleted_account_is_gone(program: &dyn Program) -> Result<(), Failure> {
             got: format!("{}\n---\n{}", describe(&old), describe(&unknown)),
         });
     }
-    let again = signed_up(&app, "Tim", TIMS_NEW_PASSWORD)?;
+    let again = step(
+        "a new signup as Tim",
+        signed_up(&app, "Tim", TIMS_NEW_PASSWORD),
+    )?;
     assert_logged_in_as(&app, &again, "Tim")?;
-    assert_account_stays(&app, "Tim", TIMS_NEW_PASSWORD)
+    step(
+        "the new password",
+        assert_account_stays(&app, "Tim", TIMS_NEW_PASSWORD),
+    )
 }
 
 fn a_wrong_password_deletes_nothing(program: &dyn Program) -> Result<(), Failure> {
@@ -150,7 +178,7 @@ fn a_wrong_password_deletes_nothing(program: &dyn Program) -> Result<(), Failure
     let elsewhere = logged_in(&app, "Tim", TIMS_PASSWORD)?;
     let plain = app.get("/user", &[&here]);
     let response = delete(&app, &here, "not my password at all", &[], &[])?;
-    assert_4xx(&response)?;
+    step("a wrong password", assert_4xx(&response))?;
     let again = forms(&response.body)
         .iter()
         .any(|form| form.action == "/account/delete" && form.method == "post");
@@ -161,9 +189,15 @@ fn a_wrong_password_deletes_nothing(program: &dyn Program) -> Result<(), Failure
         ));
     }
     assert_has_a_message(&response, &plain)?;
-    assert_logged_in_as(&app, &here, "Tim")?;
-    assert_logged_in_as(&app, &elsewhere, "Tim")?;
-    assert_account_stays(&app, "Tim", TIMS_PASSWORD)
+    step("this browser", assert_logged_in_as(&app, &here, "Tim"))?;
+    step(
+        "Tim's second browser",
+        assert_logged_in_as(&app, &elsewhere, "Tim"),
+    )?;
+    step(
+        "Tim's password",
+        assert_account_stays(&app, "Tim", TIMS_PASSWORD),
+    )
 }
 
 fn wrong_passwords_count_as_failed_logins(program: &dyn Program) -> Result<(), Failure> {
@@ -171,16 +205,19 @@ fn wrong_passwords_count_as_failed_logins(program: &dyn Program) -> Result<(), F
     let here = signed_up(&app, "Tim", TIMS_PASSWORD)?;
     for attempt in 0..5 {
         let response = delete(&app, &here, &format!("wrong password {attempt}"), &[], &[])?;
-        assert_4xx(&response)?;
+        step(
+            &format!("wrong password {}", attempt + 1),
+            assert_4xx(&response),
+        )?;
     }
     let (response, _) = try_login(&app, "Tim", TIMS_PASSWORD)?;
     assert_throttled(&response, "the right password at /login")?;
     let response = delete(&app, &here, TIMS_PASSWORD, &[], &[])?;
     assert_throttled(&response, "the right password at /account/delete")?;
-    assert_logged_in_as(&app, &here, "Tim")?;
+    step("this browser", assert_logged_in_as(&app, &here, "Tim"))?;
     // The account stays: its username is still taken.
     let (response, _) = try_signup(&app, "Tim", TIMS_NEW_PASSWORD)?;
-    assert_status(&response, 422)
+    step("a signup as Tim", assert_status(&response, 422))
 }
 
 fn deleting_needs_this_browsers_token(program: &dyn Program) -> Result<(), Failure> {
@@ -189,17 +226,19 @@ fn deleting_needs_this_browsers_token(program: &dyn Program) -> Result<(), Failu
     let (_, strangers) = visit(&app, "/login", &[])?;
     let elsewhere = logged_in(&app, "Tim", TIMS_PASSWORD)?;
     let (_, tims_other) = visit(&app, "/user", &[&elsewhere])?;
-    let tries: [(&[(&str, &str)], &[&str]); 3] = [
-        (&[], &["csrf_token"]),
-        (&[("csrf_token", &strangers)], &[]),
-        (&[("csrf_token", &tims_other)], &[]),
-    ];
-    for (set, without) in tries {
+    let refused = |which: &str, set: &[(&str, &str)], without: &[&str]| {
         let response = delete(&app, &here, TIMS_PASSWORD, set, without)?;
-        assert_status(&response, 403)?;
-        assert_logged_in_as(&app, &here, "Tim")?;
-    }
-    assert_account_stays(&app, "Tim", TIMS_PASSWORD)
+        step(which, assert_status(&response, 403))?;
+        step(which, assert_logged_in_as(&app, &here, "Tim"))
+    };
+    refused("without `csrf_token`", &[], &["csrf_token"])?;
+    refused("a stranger's token", &[("csrf_token", &strangers)], &[])?;
+    let second = [("csrf_token", tims_other.as_str())];
+    refused("the token of Tim's second browser", &second, &[])?;
+    step(
+        "Tim's password",
+        assert_account_stays(&app, "Tim", TIMS_PASSWORD),
+    )
 }
 
 fn deleting_needs_a_login(program: &dyn Program) -> Result<(), Failure> {
@@ -209,10 +248,8 @@ fn deleting_needs_a_login(program: &dyn Program) -> Result<(), Failure> {
     // A browser that is not logged in, with the token of its own pre-session.
     let (visitor, token) = visit(&app, "/login", &[])?;
     let body = format!("csrf_token={token}&{typed}");
-    assert_redirect(
-        &app.post_form("/account/delete", &body, &[&visitor]),
-        "/login",
-    )?;
+    let response = app.post_form("/account/delete", &body, &[&visitor]);
+    step("a pre-session", assert_redirect(&response, "/login"))?;
     // Tim's form posted after he logged out, and a browser without any session.
     let form = delete_form(&app, &tim)?;
     let old_token = form.field("csrf_token").unwrap_or_default().to_owned();
@@ -220,13 +257,24 @@ fn deleting_needs_a_login(program: &dyn Program) -> Result<(), Failure> {
     assert_redirect(&app.post_form("/logout", &logout, &[&tim]), "/login")?;
     let after_logout = format!("csrf_token={old_token}&{typed}");
     let tims: &[&str] = &[&tim];
-    for (body, cookie) in [(after_logout.as_str(), tims), (&typed, &[])] {
+    let tries = [
+        (
+            "Tim's form after he logged out",
+            after_logout.as_str(),
+            tims,
+        ),
+        ("no cookie", &typed, &[]),
+    ];
+    for (which, body, cookie) in tries {
         let response = app.post_form("/account/delete", body, cookie);
         if response.status != 403 {
-            assert_redirect(&response, "/login")?;
+            step(which, assert_redirect(&response, "/login"))?;
         }
     }
-    assert_account_stays(&app, "Tim", TIMS_PASSWORD)
+    step(
+        "Tim's password",
+        assert_account_stays(&app, "Tim", TIMS_PASSWORD),
+    )
 }
 
 fn only_your_own_account_is_deleted(program: &dyn Program) -> Result<(), Failure> {
@@ -234,10 +282,13 @@ fn only_your_own_account_is_deleted(program: &dyn Program) -> Result<(), Failure
     let tim = signed_up(&app, "Tim", TIMS_PASSWORD)?;
     let ann = signed_up(&app, "Ann", ANNS_PASSWORD)?;
     let response = delete(&app, &ann, ANNS_PASSWORD, &[("username", "Tim")], &[])?;
-    assert_redirect(&response, "/login")?;
-    assert_not_logged_in(&app, &ann)?;
-    assert_logged_in_as(&app, &tim, "Tim")?;
-    assert_account_stays(&app, "Tim", TIMS_PASSWORD)?;
+    step("Ann's right password", assert_redirect(&response, "/login"))?;
+    step("Ann's browser", assert_not_logged_in(&app, &ann))?;
+    step("Tim's browser", assert_logged_in_as(&app, &tim, "Tim"))?;
+    step(
+        "Tim's password",
+        assert_account_stays(&app, "Tim", TIMS_PASSWORD),
+    )?;
     let (response, _) = try_login(&app, "Ann", ANNS_PASSWORD)?;
-    assert_status(&response, 422)
+    step("Ann's old password", assert_status(&response, 422))
 }
