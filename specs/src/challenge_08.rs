@@ -38,7 +38,7 @@ pub(crate) const COUNTS: &str =
 pub(crate) const NEEDS_TOKEN: &str =
     "deleting without the token, or with another browser's, answers 403 and deletes nothing";
 pub(crate) const NEEDS_LOGIN: &str =
-    "without a login, POST /account/delete sends you to /login (403 without any session) and deletes nothing";
+    "without a login, POST /account/delete sends you to /login (or, without any session, answers 403) and deletes nothing";
 pub(crate) const OTHERS: &str =
     "Ann deleting her account leaves Tim's, even when her form says `username=Tim`: he stays logged in and his password still logs in";
 
