@@ -1,4 +1,4 @@
-//! The challenges, one for each of lessons 02 to 07: a task that uses the lesson's idea where no
+//! The challenges, one for each of lessons 02 to 08: a task that uses the lesson's idea where no
 //! chapter does. `start NN --challenge` copies lesson NN's own code into
 //! `exercises/challenge-NN/`; `check NN --challenge` holds it to the challenge's checks
 //! (`specs::challenge`) and to lesson NN's spec, so the lesson still works; `solution NN
@@ -15,7 +15,7 @@ use specs::{Outcome, Program, Settings, Verdict};
 use crate::{code_files, copy_code, exercise_manifest, read, write, Course, State};
 
 /// The lessons with a challenge.
-pub const CHALLENGES: std::ops::RangeInclusive<u8> = 2..=7;
+pub const CHALLENGES: std::ops::RangeInclusive<u8> = 2..=8;
 
 /// Challenge `n`'s name.
 pub fn title(n: u8) -> Option<&'static str> {
@@ -26,6 +26,7 @@ pub fn title(n: u8) -> Option<&'static str> {
         5 => Some("Welcome back"),
         6 => Some("Your sessions"),
         7 => Some("Three sessions at most"),
+        8 => Some("Delete my account"),
         _ => None,
     }
 }
@@ -39,6 +40,7 @@ pub fn task(n: u8) -> Option<&'static str> {
         5 => Some(include_str!("../challenges/05.md")),
         6 => Some(include_str!("../challenges/06.md")),
         7 => Some(include_str!("../challenges/07.md")),
+        8 => Some(include_str!("../challenges/08.md")),
         _ => None,
     }
 }
@@ -53,6 +55,7 @@ pub fn hints(n: u8) -> Vec<String> {
         5 => include_str!("../challenges/05-hints.md"),
         6 => include_str!("../challenges/06-hints.md"),
         7 => include_str!("../challenges/07-hints.md"),
+        8 => include_str!("../challenges/08-hints.md"),
         _ => "",
     };
     let mut hints = Vec::new();
@@ -454,6 +457,6 @@ mod tests {
             let changes = course.challenge_changes(n).expect("the reference");
             assert!(!changes.is_empty(), "{n:02}: the reference changes nothing");
         }
-        assert!(task(1).is_none() && checks(8).is_none());
+        assert!(task(1).is_none() && checks(9).is_none());
     }
 }

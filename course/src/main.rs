@@ -24,7 +24,7 @@ Commands:
   help             this text
 
 Going further: `start|check|hint|solution NN --challenge` do the same for lesson NN's challenge
-(lessons 02 to 07), a task that no chapter solves, in exercises/challenge-NN/ (port 82NN),
+(lessons 02 to 08), a task that no chapter solves, in exercises/challenge-NN/ (port 82NN),
 checked against the challenge's checks and lesson NN's own.
 
 Work in exercises/lesson-NN/ (`cargo run` there serves it on http://127.0.0.1:81NN).

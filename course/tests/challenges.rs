@@ -317,6 +317,112 @@ const WRONG: &[Wrong] = &[
         ],
         fails: "logging in again in the same browser takes no second place",
     },
+    Wrong {
+        challenge: 8,
+        label: "no-password-check",
+        what: "the account deleted whatever password is typed, as long as one is",
+        patches: &[(
+            "src/main.rs",
+            "if accounts.verify(&name, delete.password).await {\n            accounts.remove",
+            "if !delete.password.is_empty() {\n            accounts.remove",
+        )],
+        fails: "a wrong password gets a 4xx page",
+    },
+    Wrong {
+        challenge: 8,
+        label: "token-when-present",
+        what: "the token checked only when the form sends one",
+        patches: &[(
+            "src/main.rs",
+            "    let visitor = session.check(form.context.field_value(\"csrf_token\"))?;\n    \
+             let Some(name) = visitor.session.user.clone() else {\n        \
+             return Ok(Redirect::to(uri!(login_form)));\n    };\n    // A password typed here",
+            "    let visitor = match (form.context.field_value(\"csrf_token\"), &session.current) {\n        \
+             (None, Some(visitor)) => visitor,\n        \
+             (sent, _) => session.check(sent)?,\n    };\n    \
+             let Some(name) = visitor.session.user.clone() else {\n        \
+             return Ok(Redirect::to(uri!(login_form)));\n    };\n    // A password typed here",
+        )],
+        fails: "deleting without the token",
+    },
+    Wrong {
+        challenge: 8,
+        label: "sessions-stay",
+        what: "the account removed and this browser logged out, but the user's other sessions kept",
+        patches: &[(
+            "src/main.rs",
+            "            // The account's sessions end with it, in every browser.\n            \
+             session.end(visitor);\n            session.end_everywhere(&name);\n",
+            "            session.end(visitor);\n",
+        )],
+        fails: "ends every session of Tim",
+    },
+    Wrong {
+        challenge: 8,
+        label: "account-stays",
+        what: "every session of the user ended, but the account kept: the old password logs in",
+        patches: &[("src/main.rs", "            accounts.remove(&name);\n", "")],
+        fails: "once Tim's account is deleted",
+    },
+    Wrong {
+        challenge: 8,
+        label: "named-user",
+        what: "the account deleted is the one a hidden field `username` names, not the session's",
+        patches: &[
+            (
+                "src/main.rs",
+                "struct DeleteAccount<'r> {\n    password: &'r str,\n}",
+                "struct DeleteAccount<'r> {\n    password: &'r str,\n    username: &'r str,\n}",
+            ),
+            (
+                "src/main.rs",
+                "            accounts.remove(&name);\n            \
+                 // The account's sessions end with it, in every browser.\n            \
+                 session.end(visitor);\n            session.end_everywhere(&name);\n",
+                "            accounts.remove(delete.username);\n            \
+                 session.end(visitor);\n            session.end_everywhere(delete.username);\n",
+            ),
+            (
+                "templates/delete_form.html.tera",
+                "  {% include \"token\" %}\n",
+                "  {% include \"token\" %}\n  \
+                 <input type=\"hidden\" name=\"username\" value=\"{{ session.user }}\">\n",
+            ),
+        ],
+        fails: "Ann deleting her account leaves Tim's",
+    },
+    Wrong {
+        challenge: 8,
+        label: "user-page-500",
+        what: "a wrong password answered with the user template, which lacks its values: a 500",
+        patches: &[(
+            "src/main.rs",
+            "Err(again(visitor, \"delete\", &form.context))",
+            "Err(again(visitor, \"user\", &form.context))",
+        )],
+        fails: "a wrong password gets a 4xx page",
+    },
+    Wrong {
+        challenge: 8,
+        label: "not-counted",
+        what: "a wrong password here not counted by the throttle: a stolen session guesses freely",
+        patches: &[("src/main.rs", "        throttle.failed(&name);\n", "")],
+        fails: "5 wrong passwords at /account/delete count as failed logins",
+    },
+    Wrong {
+        challenge: 8,
+        label: "lets-right-through",
+        what: "wrong passwords counted, but the right one accepted while the username waits",
+        patches: &[(
+            "src/main.rs",
+            "    if let Some(retry_after) = throttle.retry_after(&name) {\n        \
+             let page = render(Some(visitor), \"delete\", context! { retry_after });\n        \
+             let header = Header::new(\"Retry-After\", retry_after.to_string());\n        \
+             return Err(Refusal::Throttled(page, header));\n    }\n",
+            "",
+        )],
+        fails: "5 wrong passwords at /account/delete count as failed logins",
+    },
 ];
 
 /// Applies `wrong`'s patches to the challenge in `dir`.
@@ -455,6 +561,11 @@ fn challenge_06_your_sessions_is_proven() {
 #[test]
 fn challenge_07_three_sessions_is_proven() {
     challenge_is_proven(7);
+}
+
+#[test]
+fn challenge_08_delete_my_account_is_proven() {
+    challenge_is_proven(8);
 }
 
 #[test]

@@ -34,8 +34,8 @@ pub const DEMO_PASSWORD: &str = "correct horse battery staple";
 /// The one message for an unknown username and a wrong password alike (seed 002's words).
 pub const INVALID: &str = "Invalid username or password.";
 /// A password that follows the lesson's rules (15 characters or more, nothing else asked).
-const TIMS_PASSWORD: &str = "tims first password";
-const TIMS_NEW_PASSWORD: &str = "tims second password";
+pub(crate) const TIMS_PASSWORD: &str = "tims first password";
+pub(crate) const TIMS_NEW_PASSWORD: &str = "tims second password";
 
 pub(crate) const CHECKS: &[Check] = &[
     Check::new(
@@ -227,7 +227,7 @@ pub(crate) const DROPS: &[&str] = &[
 
 /// A browser's first visit to a form page `path`: the `Cookie:` header it sends afterwards (its
 /// pre-session) and the form's token.
-fn visit(app: &App, path: &str, sent: &[&str]) -> Result<(String, String), Failure> {
+pub(crate) fn visit(app: &App, path: &str, sent: &[&str]) -> Result<(String, String), Failure> {
     let response = app.get(path, sent);
     assert_status(&response, 200)?;
     let token = token_in(&response)?;
@@ -259,7 +259,11 @@ fn login_body(token: &str, username: &str, password: &str) -> String {
 
 /// Opens /login, sends the form as `username` with `password`, and returns the answer and the
 /// `Cookie:` header the browser sends afterwards.
-fn try_login(app: &App, username: &str, password: &str) -> Result<(Response, String), Failure> {
+pub(crate) fn try_login(
+    app: &App,
+    username: &str,
+    password: &str,
+) -> Result<(Response, String), Failure> {
     let (cookie, token) = visit(app, "/login", &[])?;
     let response = app.post_form(
         "/login",
@@ -271,14 +275,18 @@ fn try_login(app: &App, username: &str, password: &str) -> Result<(Response, Str
 }
 
 /// Logs in through the form; expects the redirect to /user and returns the `Cookie:` header.
-fn logged_in(app: &App, username: &str, password: &str) -> Result<String, Failure> {
+pub(crate) fn logged_in(app: &App, username: &str, password: &str) -> Result<String, Failure> {
     let (response, cookie) = try_login(app, username, password)?;
     assert_redirect(&response, "/user")?;
     Ok(cookie)
 }
 
 /// Signs up through the form; returns the answer and the `Cookie:` header afterwards.
-fn try_signup(app: &App, username: &str, password: &str) -> Result<(Response, String), Failure> {
+pub(crate) fn try_signup(
+    app: &App,
+    username: &str,
+    password: &str,
+) -> Result<(Response, String), Failure> {
     let (cookie, token) = visit(app, "/signup", &[])?;
     let response = app.post_form(
         "/signup",
@@ -289,7 +297,7 @@ fn try_signup(app: &App, username: &str, password: &str) -> Result<(Response, St
     Ok((response, after))
 }
 
-fn signed_up(app: &App, username: &str, password: &str) -> Result<String, Failure> {
+pub(crate) fn signed_up(app: &App, username: &str, password: &str) -> Result<String, Failure> {
     let (response, cookie) = try_signup(app, username, password)?;
     assert_redirect(&response, "/user")?;
     Ok(cookie)
@@ -302,11 +310,11 @@ fn user_token(app: &App, cookie: &str) -> Result<String, Failure> {
     token_in(&page)
 }
 
-fn assert_logged_in_as(app: &App, cookie: &str, name: &str) -> Result<(), Failure> {
+pub(crate) fn assert_logged_in_as(app: &App, cookie: &str, name: &str) -> Result<(), Failure> {
     assert_greets(&app.get("/user", &[cookie]), name)
 }
 
-fn assert_not_logged_in(app: &App, cookie: &str) -> Result<(), Failure> {
+pub(crate) fn assert_not_logged_in(app: &App, cookie: &str) -> Result<(), Failure> {
     assert_redirect(&app.get("/user", &[cookie]), "/login")
 }
 
@@ -403,7 +411,7 @@ fn the_session_holds_no_password(program: &dyn Program) -> Result<(), Failure> {
 
 /// The page's `<main>`, with `typed` (the username, shown again in the form) and the form's
 /// token made neutral, so that two answers can be compared.
-fn main_part(response: &Response, typed: &str) -> Result<String, Failure> {
+pub(crate) fn main_part(response: &Response, typed: &str) -> Result<String, Failure> {
     let token = token_in(response)?;
     let start = response.body.find("<main>");
     let end = response.body.find("</main>");

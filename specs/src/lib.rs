@@ -15,6 +15,7 @@ mod challenge_04;
 mod challenge_05;
 mod challenge_06;
 mod challenge_07;
+mod challenge_08;
 mod challenges;
 mod html;
 mod lesson_01;
@@ -378,7 +379,7 @@ pub fn spec(lesson: u8) -> Option<&'static [Check]> {
     }
 }
 
-/// The checks of lesson `lesson`'s challenge (lessons 02 to 07 have one), `None` for a lesson
+/// The checks of lesson `lesson`'s challenge (lessons 02 to 08 have one), `None` for a lesson
 /// without one. A challenge is held to its lesson's spec as well.
 pub fn challenge(lesson: u8) -> Option<&'static [Check]> {
     match lesson {
@@ -388,6 +389,7 @@ pub fn challenge(lesson: u8) -> Option<&'static [Check]> {
         5 => Some(challenge_05::CHECKS),
         6 => Some(challenge_06::CHECKS),
         7 => Some(challenge_07::CHECKS),
+        8 => Some(challenge_08::CHECKS),
         _ => None,
     }
 }
