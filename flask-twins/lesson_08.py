@@ -154,11 +154,16 @@ def change_password():
     if "user" not in session:
         return redirect(url_for("login_form"), 303)
     name = session["user"]
+    if wait := retry_after(name):  # a guess like a login's: the same throttle
+        error = f"Too many wrong passwords. Try again in {wait} seconds."
+        return render_template("user.html", error=error), 429, {"Retry-After": str(wait)}
     if not verify(name, request.form.get("current") or ""):
+        failures.setdefault(name, []).append(time.time())
         return render_template("user.html", error="That is not your current password."), 422
     error = check_password(request.form.get("new"))
     if error:
         return render_template("user.html", error=error), 422
+    failures.pop(name, None)
     hashes[name] = generate_password_hash(request.form["new"])
     for sid in ids_of.pop(name, ()):
         store.delete(store_key(sid))  # every other session of this user ends

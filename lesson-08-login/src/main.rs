@@ -390,20 +390,33 @@ async fn change_password<'r>(
     mut form: Form<Contextual<'r, PasswordChange<'r>>>,
     session: Session<'_>,
     accounts: &State<Accounts>,
+    throttle: &State<Throttle>,
 ) -> Result<Redirect, Refusal> {
     let visitor = session.check(form.context.field_value("csrf_token"))?;
     let Some(name) = visitor.session.user.clone() else {
         return Ok(Redirect::to(uri!(login_form)));
     };
+    // A password typed here is a guess like a login's, or a stolen session could guess freely.
+    if let Some(retry_after) = throttle.retry_after(&name) {
+        let wait = format!("Too many wrong passwords. Try again in {retry_after} seconds.");
+        form.context.push_error(form::Error::validation(wait));
+        let header = Header::new("Retry-After", retry_after.to_string());
+        return Err(Refusal::Throttled(
+            user_page(visitor, &form.context),
+            header,
+        ));
+    }
     if let Some(change) = &form.value {
         // Re-authentication: whoever holds the session must also know the password.
         if accounts.verify(&name, change.current).await {
+            throttle.passed(&name);
             accounts.change_password(&name, change.new).await;
             // Lesson 06's "log out everywhere", now with its real trigger; this browser stays.
             session.end_everywhere(&name);
             session.start(Some(name), visitor.session.permanent);
             return Ok(Redirect::to(uri!(show_user)));
         }
+        throttle.failed(&name);
         let wrong = form::Error::validation("That is not your current password.");
         form.context.push_error(wrong.with_name("current"));
     }

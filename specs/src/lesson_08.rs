@@ -162,6 +162,11 @@ pub(crate) const CHECKS: &[Check] = &[
         a_password_change_needs_the_current_password,
     )
     .the_point(),
+    Check::new(
+        "wrong current passwords count as failed logins: after 5 at /password, the right one answers 429 with Retry-After there and at /login",
+        PASSWORD,
+        a_password_change_is_throttled_too,
+    ),
     // Lessons 02 and 06's checks of the same names, with lesson 08's login form and accounts.
     Check::new(FOREIGN_SESSION, FIXATION, foreign_sessions_are_not_let_in_08).restarting(),
     Check::new(UNGUESSABLE, FIXATION, session_ids_cannot_be_guessed_08).restarting(),
@@ -758,6 +763,31 @@ fn a_password_change_needs_the_current_password(program: &dyn Program) -> Result
     assert_logged_in_as(&app, &here, "Tim")?;
     assert_logged_in_as(&app, &elsewhere, "Tim")?;
     logged_in(&app, "Tim", TIMS_PASSWORD).map(drop)
+}
+
+fn a_password_change_is_throttled_too(program: &dyn Program) -> Result<(), Failure> {
+    let app = start(program)?;
+    let here = signed_up(&app, "Tim", TIMS_PASSWORD)?;
+    let change = |current: &str| {
+        let token = user_token(&app, &here)?;
+        let body = format!(
+            "csrf_token={token}&current={}&new={}",
+            form_encode(current),
+            form_encode(TIMS_NEW_PASSWORD)
+        );
+        Ok::<_, Failure>(app.post_form("/password", &body, &[&here]))
+    };
+    for attempt in 0..5 {
+        assert_status(&change(&format!("wrong password {attempt}"))?, 422)?;
+    }
+    let response = change(TIMS_PASSWORD)?;
+    assert_status(&response, 429)?;
+    if response.header_values("Retry-After").len() != 1 {
+        return Err(Failure::of("one Retry-After header", &response));
+    }
+    let (response, _) = try_login(&app, "Tim", TIMS_PASSWORD)?;
+    assert_status(&response, 429)?;
+    assert_logged_in_as(&app, &here, "Tim")
 }
 
 fn pages_are_not_cached(program: &dyn Program) -> Result<(), Failure> {

@@ -676,6 +676,15 @@ pub(crate) const WRONG: &[Wrong] = &[
         to: "response.set_raw_header(\"Cache-Control\", \"private\");",
         fails: "answer Cache-Control: no-store",
     },
+    Wrong {
+        exercise: 8,
+        label: "password-change-unthrottled",
+        what: "wrong current passwords at /password not counted, so a stolen session guesses freely",
+        file: "src/main.rs",
+        from: "        throttle.failed(&name);\n        let wrong = form::Error::validation(\"That is not your current password.\");",
+        to: "        let wrong = form::Error::validation(\"That is not your current password.\");",
+        fails: "wrong current passwords count as failed logins",
+    },
 ];
 
 /// Right answers written otherwise than the reference, as a student who understands may write
