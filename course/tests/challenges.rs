@@ -3,6 +3,9 @@
 //! in [`WRONG`] fails the check named for its mistake. One build per variant (the starting code is
 //! the lesson's own binary), one after the other in one directory per challenge, so that the
 //! compiler reuses what did not change.
+//!
+//! The tests that build exercises take minutes, so they are ignored by a plain `cargo test`:
+//! `cargo test -p course -- --ignored` runs them, as `.ci/run` does (see README).
 
 // Shared with tests/exercises.rs, which uses the rest of it.
 #[allow(dead_code)]
@@ -534,36 +537,43 @@ fn proven(n: u8, on_redis: bool) {
 }
 
 #[test]
+#[ignore = "slow: builds a challenge and its wrong answers, minutes; `-- --ignored` runs it: see README"]
 fn challenge_02_visit_counter_is_proven() {
     challenge_is_proven(2);
 }
 
 #[test]
+#[ignore = "slow: builds a challenge and its wrong answers, minutes; `-- --ignored` runs it: see README"]
 fn challenge_03_forget_my_colour_is_proven() {
     challenge_is_proven(3);
 }
 
 #[test]
+#[ignore = "slow: builds a challenge and its wrong answers, minutes; `-- --ignored` runs it: see README"]
 fn challenge_04_two_lifetimes_is_proven() {
     challenge_is_proven(4);
 }
 
 #[test]
+#[ignore = "slow: builds a challenge and its wrong answers, minutes; `-- --ignored` runs it: see README"]
 fn challenge_05_welcome_back_is_proven() {
     challenge_is_proven(5);
 }
 
 #[test]
+#[ignore = "slow: builds a challenge and its wrong answers, minutes; `-- --ignored` runs it: see README"]
 fn challenge_06_your_sessions_is_proven() {
     challenge_is_proven(6);
 }
 
 #[test]
+#[ignore = "slow: builds a challenge and its wrong answers, minutes; `-- --ignored` runs it: see README"]
 fn challenge_07_three_sessions_is_proven() {
     challenge_is_proven(7);
 }
 
 #[test]
+#[ignore = "slow: builds a challenge and its wrong answers, minutes; `-- --ignored` runs it: see README"]
 fn challenge_08_delete_my_account_is_proven() {
     challenge_is_proven(8);
 }

@@ -1,6 +1,9 @@
 //! For every exercise: the checker fails on the starting code (on the lesson's point), fails on
 //! each plausible wrong solution in `support::WRONG`, and holds the student to the checks the
 //! reference lesson passes in its own `tests/spec.rs`.
+//!
+//! The tests that build exercises take minutes, so they are ignored by a plain `cargo test`:
+//! `cargo test -p course -- --ignored` runs them, as `.ci/run` does (see README).
 
 mod support;
 
@@ -103,6 +106,7 @@ fn wrong_solutions_fail_among(n: u8, wrongs: &[&Wrong]) {
 /// Every right answer in `support::RIGHT` written otherwise than the reference passes every check
 /// of its exercise (those on Redis aside).
 #[test]
+#[ignore = "slow: builds an exercise and its wrong answers, minutes; `-- --ignored` runs it: see README"]
 fn right_answers_written_differently_pass() {
     let mut refused = Vec::new();
     for n in course::EXERCISES {
@@ -174,66 +178,79 @@ fn start_refuses_to_overwrite_a_started_exercise_unless_asked() {
 }
 
 #[test]
+#[ignore = "slow: builds an exercise and its wrong answers, minutes; `-- --ignored` runs it: see README"]
 fn exercise_01_skeleton_builds_and_fails_on_the_point() {
     starting_code_fails_on_the_point(1);
 }
 
 #[test]
+#[ignore = "slow: builds an exercise and its wrong answers, minutes; `-- --ignored` runs it: see README"]
 fn exercise_01_wrong_solutions_fail() {
     wrong_solutions_fail(1);
 }
 
 #[test]
+#[ignore = "slow: builds an exercise and its wrong answers, minutes; `-- --ignored` runs it: see README"]
 fn exercise_02_starting_code_fails_on_the_point() {
     starting_code_fails_on_the_point(2);
 }
 
 #[test]
+#[ignore = "slow: builds an exercise and its wrong answers, minutes; `-- --ignored` runs it: see README"]
 fn exercise_02_wrong_solutions_fail() {
     wrong_solutions_fail(2);
 }
 
 #[test]
+#[ignore = "slow: builds an exercise and its wrong answers, minutes; `-- --ignored` runs it: see README"]
 fn exercise_03_starting_code_fails_on_the_point() {
     starting_code_fails_on_the_point(3);
 }
 
 #[test]
+#[ignore = "slow: builds an exercise and its wrong answers, minutes; `-- --ignored` runs it: see README"]
 fn exercise_03_wrong_solutions_fail() {
     wrong_solutions_fail(3);
 }
 
 #[test]
+#[ignore = "slow: builds an exercise and its wrong answers, minutes; `-- --ignored` runs it: see README"]
 fn exercise_04_starting_code_fails_on_the_point() {
     starting_code_fails_on_the_point(4);
 }
 
 #[test]
+#[ignore = "slow: builds an exercise and its wrong answers, minutes; `-- --ignored` runs it: see README"]
 fn exercise_04_wrong_solutions_fail() {
     wrong_solutions_fail(4);
 }
 
 #[test]
+#[ignore = "slow: builds an exercise and its wrong answers, minutes; `-- --ignored` runs it: see README"]
 fn exercise_05_starting_code_fails_on_the_point() {
     starting_code_fails_on_the_point(5);
 }
 
 #[test]
+#[ignore = "slow: builds an exercise and its wrong answers, minutes; `-- --ignored` runs it: see README"]
 fn exercise_05_wrong_solutions_fail() {
     wrong_solutions_fail(5);
 }
 
 #[test]
+#[ignore = "slow: builds an exercise and its wrong answers, minutes; `-- --ignored` runs it: see README"]
 fn exercise_06_starting_code_fails_on_the_point() {
     starting_code_fails_on_the_point(6);
 }
 
 #[test]
+#[ignore = "slow: builds an exercise and its wrong answers, minutes; `-- --ignored` runs it: see README"]
 fn exercise_06_wrong_solutions_fail() {
     wrong_solutions_fail(6);
 }
 
 #[test]
+#[ignore = "slow: builds an exercise and its wrong answers, minutes; `-- --ignored` runs it: see README"]
 fn exercise_07_starting_code_fails_on_the_points_that_need_no_redis() {
     let own = redis_or_not(specs::spec(7).expect("a spec"), false);
     starting_code_fails(7, "start", &own);
@@ -253,6 +270,7 @@ fn exercise_07_has_five_wrong_solutions() {
 }
 
 #[test]
+#[ignore = "slow: builds an exercise and its wrong answers, minutes; `-- --ignored` runs it: see README"]
 fn exercise_07_wrong_solutions_fail_where_no_redis_is_needed() {
     wrong_solutions_fail_among(7, &wrong_solutions_of_07(false));
 }
@@ -265,11 +283,13 @@ fn exercise_07_wrong_solutions_fail_on_redis() {
 }
 
 #[test]
+#[ignore = "slow: builds an exercise and its wrong answers, minutes; `-- --ignored` runs it: see README"]
 fn exercise_08_starting_code_fails_on_the_point() {
     starting_code_fails_on_the_point(8);
 }
 
 #[test]
+#[ignore = "slow: builds an exercise and its wrong answers, minutes; `-- --ignored` runs it: see README"]
 fn exercise_08_wrong_solutions_fail() {
     wrong_solutions_fail(8);
 }
