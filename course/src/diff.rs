@@ -1,108 +1,18 @@
-//! A unified diff (`diff -u`), so `solution` needs no `diff` program.
+//! A unified diff (`diff -u`), so `solution` needs no `diff` program: the `similar` crate's.
+
+use similar::TextDiff;
 
 /// The lines of `old` and `new` as `diff -u` shows them, three lines of context; empty when equal.
 pub fn unified(old_name: &str, new_name: &str, old: &str, new: &str) -> String {
-    let a: Vec<&str> = old.lines().collect();
-    let b: Vec<&str> = new.lines().collect();
-    let ops = edits(&a, &b);
-    if ops.iter().all(|op| matches!(op, Op::Same(..))) {
+    if old.lines().eq(new.lines()) {
         return String::new();
     }
-    const CONTEXT: usize = 3;
-    let mut out = format!("--- {old_name}\n+++ {new_name}\n");
-    let changed: Vec<usize> = (0..ops.len())
-        .filter(|&i| !matches!(ops[i], Op::Same(..)))
-        .collect();
-    let mut i = 0;
-    while i < changed.len() {
-        let first = changed[i].saturating_sub(CONTEXT);
-        let mut last = changed[i];
-        while i + 1 < changed.len() && changed[i + 1] <= last + 2 * CONTEXT + 1 {
-            i += 1;
-            last = changed[i];
-        }
-        let end = (last + CONTEXT + 1).min(ops.len());
-        let hunk = &ops[first..end];
-        let (a_start, b_start) = position(&ops[..first]);
-        let a_len = hunk.iter().filter(|op| !matches!(op, Op::Added(_))).count();
-        let b_len = hunk
-            .iter()
-            .filter(|op| !matches!(op, Op::Removed(_)))
-            .count();
-        out.push_str(&format!(
-            "@@ -{} +{} @@\n",
-            range(a_start, a_len),
-            range(b_start, b_len)
-        ));
-        for op in hunk {
-            match op {
-                Op::Same(line) => out.push_str(&format!(" {line}\n")),
-                Op::Removed(line) => out.push_str(&format!("-{line}\n")),
-                Op::Added(line) => out.push_str(&format!("+{line}\n")),
-            }
-        }
-        i += 1;
-    }
-    out
-}
-
-#[derive(Debug, PartialEq, Eq)]
-enum Op<'a> {
-    Same(&'a str),
-    Removed(&'a str),
-    Added(&'a str),
-}
-
-/// How many lines of each side come before these operations.
-fn position(ops: &[Op<'_>]) -> (usize, usize) {
-    let a = ops.iter().filter(|op| !matches!(op, Op::Added(_))).count();
-    let b = ops
-        .iter()
-        .filter(|op| !matches!(op, Op::Removed(_)))
-        .count();
-    (a, b)
-}
-
-/// `diff -u`'s `start,length`, 1-based; an empty side is `start-before,0`.
-fn range(before: usize, len: usize) -> String {
-    match len {
-        0 => format!("{before},0"),
-        1 => format!("{}", before + 1),
-        _ => format!("{},{len}", before + 1),
-    }
-}
-
-/// A shortest edit from `a` to `b`, by the longest common subsequence (lessons are a few hundred
-/// lines, so the table stays small).
-fn edits<'a>(a: &[&'a str], b: &[&'a str]) -> Vec<Op<'a>> {
-    let (n, m) = (a.len(), b.len());
-    let mut lcs = vec![0u32; (n + 1) * (m + 1)];
-    let at = |i: usize, j: usize| i * (m + 1) + j;
-    for i in (0..n).rev() {
-        for j in (0..m).rev() {
-            lcs[at(i, j)] = if a[i] == b[j] {
-                lcs[at(i + 1, j + 1)] + 1
-            } else {
-                lcs[at(i + 1, j)].max(lcs[at(i, j + 1)])
-            };
-        }
-    }
-    let (mut i, mut j) = (0, 0);
-    let mut ops = Vec::with_capacity(n + m);
-    while i < n || j < m {
-        if i < n && j < m && a[i] == b[j] {
-            ops.push(Op::Same(a[i]));
-            i += 1;
-            j += 1;
-        } else if i < n && (j == m || lcs[at(i + 1, j)] >= lcs[at(i, j + 1)]) {
-            ops.push(Op::Removed(a[i]));
-            i += 1;
-        } else {
-            ops.push(Op::Added(b[j]));
-            j += 1;
-        }
-    }
-    ops
+    TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .missing_newline_hint(false)
+        .header(old_name, new_name)
+        .to_string()
 }
 
 #[cfg(test)]
