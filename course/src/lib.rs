@@ -10,6 +10,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use toml_edit::{DocumentMut, Item, Table, Value};
+
 /// Exercise numbers the course knows of; those without a spec or a task are "not yet available".
 pub const EXERCISES: std::ops::RangeInclusive<u8> = 1..=8;
 
@@ -513,111 +515,122 @@ pub fn exercise_manifest(
     origin: &str,
     root_path: &str,
 ) -> Result<String, String> {
-    let root = sections(root_toml);
-    let lookup = |section: &str, key: &str| -> Result<String, String> {
-        root.iter()
-            .find(|(header, _)| header == section)
-            .and_then(|(_, lines)| {
-                lines
-                    .iter()
-                    .find_map(|l| key_value(l).filter(|(k, _)| *k == key))
-            })
-            .map(|(_, value)| value.to_owned())
-            .ok_or_else(|| format!("the workspace's Cargo.toml has no {key} in [{section}]"))
+    let root = parse(root_toml)?;
+    let from_workspace = |section: &str, key: &str| -> Result<Item, String> {
+        let missing =
+            || format!("the workspace's Cargo.toml has no {key} in [workspace.{section}]");
+        let mut value = root["workspace"][section][key]
+            .as_value()
+            .cloned()
+            .ok_or_else(missing)?;
+        if let Some(table) = value.as_inline_table_mut() {
+            if let Some(path) = table.get("path").and_then(Value::as_str) {
+                let path = format!("{root_path}/{path}");
+                table.insert("path", path.into());
+            }
+        }
+        Ok(Item::Value(value))
     };
-    let dependencies = |manifest: &str| -> Vec<String> {
-        sections(manifest)
-            .into_iter()
-            .filter(|(header, _)| header == "dependencies")
-            .flat_map(|(_, lines)| lines)
-            .filter(|line| key_value(line).is_some())
-            .map(str::to_owned)
-            .collect()
+    // The lesson's `section`, every `key.workspace = true` in it replaced by the workspace's value.
+    let written_out = |section: &str, entries: Vec<(&str, &Item)>| -> Result<Table, String> {
+        let mut table = Table::new();
+        for (key, item) in entries {
+            let only_workspace = item.as_table_like().is_some_and(|table| table.len() == 1);
+            let item = match (
+                item.get("workspace").and_then(Item::as_bool),
+                item.as_value(),
+            ) {
+                (Some(true), _) if only_workspace => from_workspace(section, key)?,
+                // A path of the lesson's own would point elsewhere from the exercise.
+                (None, Some(value)) if item.get("path").is_none() => Item::Value(value.clone()),
+                _ => return Err(format!("cannot write out `{key}` for an exercise")),
+            };
+            table.insert(key, item);
+        }
+        Ok(table)
     };
-    let dependency_name =
-        |line: &str| key_value(line).map(|(key, _)| key.trim_end_matches(".workspace").to_owned());
     let (lesson, others) = manifests
         .split_first()
         .ok_or("exercise_manifest needs lesson N's manifest")?;
-    let mut out =
-        format!("# Exercise {n:02}, started from {origin} by `cargo course start {n:02}`.\n");
-    for (header, lines) in sections(lesson) {
-        let mut lines: Vec<String> = lines.into_iter().map(str::to_owned).collect();
-        match header.as_str() {
-            "dev-dependencies" => continue,
-            "lints" => {
-                for (header, lines) in root
-                    .iter()
-                    .filter(|(h, _)| h.starts_with("workspace.lints."))
-                {
-                    let _ = writeln!(out, "\n[{}]", &header["workspace.".len()..]);
-                    for line in lines.iter().filter(|l| key_value(l).is_some()) {
-                        let _ = writeln!(out, "{line}");
-                    }
-                }
-                continue;
-            }
-            "dependencies" => {
-                let mut names: Vec<String> =
-                    lines.iter().filter_map(|l| dependency_name(l)).collect();
-                for line in others.iter().flat_map(|m| dependencies(m)) {
-                    let name = dependency_name(&line).unwrap_or_default();
-                    if !names.contains(&name) {
-                        names.push(name);
-                        lines.push(line);
-                    }
-                }
-                out.push_str("\n[dependencies]\n");
-            }
-            "" => {}
-            other => {
-                let _ = writeln!(out, "\n[{other}]");
-            }
-        }
-        for line in &lines {
-            let Some((key, value)) = key_value(line) else {
-                if !line.trim_start().starts_with('#') && !line.trim().is_empty() {
-                    let _ = writeln!(out, "{line}");
-                }
-                continue;
-            };
-            match (header.as_str(), key) {
-                ("package", "name") => {
-                    let _ = writeln!(out, "name = \"{package}\"");
-                }
-                ("package", "description") => {}
-                (section, key) if value == "true" && key.ends_with(".workspace") => {
-                    let field = key.trim_end_matches(".workspace");
-                    let from = if section == "package" {
-                        "workspace.package"
-                    } else {
-                        "workspace.dependencies"
-                    };
-                    let value = lookup(from, field)?
-                        .replace("path = \"", &format!("path = \"{root_path}/"));
-                    let _ = writeln!(out, "{field} = {value}");
-                }
-                _ if value.contains("workspace") || value.contains("path") => {
-                    return Err(format!("cannot write out `{line}` for an exercise"));
-                }
-                _ => {
-                    let _ = writeln!(out, "{line}");
-                }
-            }
+    let lesson = parse(lesson)?;
+    let others = others
+        .iter()
+        .map(|m| parse(m))
+        .collect::<Result<Vec<_>, _>>()?;
+    let entries = |manifest: &DocumentMut, section: &str| -> Vec<(String, Item)> {
+        let table = manifest.get(section).and_then(Item::as_table_like);
+        let entries = table.into_iter().flat_map(|table| table.iter());
+        entries
+            .map(|(key, item)| (key.to_owned(), item.clone()))
+            .collect()
+    };
+
+    let mut out = DocumentMut::new();
+    let mut package_entries = entries(&lesson, "package");
+    package_entries.retain(|(key, _)| key != "description");
+    let mut package_table = written_out("package", borrowed(&package_entries))?;
+    package_table.insert("name", toml_edit::value(package));
+    let header =
+        format!("# Exercise {n:02}, started from {origin} by `cargo course start {n:02}`.\n\n");
+    package_table.decor_mut().set_prefix(header);
+    out.insert("package", Item::Table(package_table));
+
+    // The lesson's dependencies, then those only the starting code has; no dev-dependencies.
+    let mut dependencies = entries(&lesson, "dependencies");
+    for (key, item) in others
+        .iter()
+        .flat_map(|other| entries(other, "dependencies"))
+    {
+        if dependencies.iter().all(|(known, _)| *known != key) {
+            dependencies.push((key, item));
         }
     }
-    out.push_str(
+    let dependencies = written_out("dependencies", borrowed(&dependencies))?;
+    out.insert("dependencies", Item::Table(dependencies));
+
+    // `[lints] workspace = true` and the workspace's profiles, as the exercise's own tables.
+    if lesson.get("lints").is_some() {
+        out.insert("lints", root["workspace"]["lints"].clone());
+    }
+    let mut workspace = Table::new();
+    workspace.decor_mut().set_prefix(
         "\n# A workspace of its own, so the course's `cargo test --workspace` never builds it; its\n\
-         # Cargo.lock is the course's and .cargo/config.toml shares the course's target directory.\n\
-         [workspace]\n",
+         # Cargo.lock is the course's and .cargo/config.toml shares the course's target directory.\n",
     );
-    for (header, lines) in root.iter().filter(|(h, _)| h.starts_with("profile.")) {
-        let _ = writeln!(out, "\n[{header}]");
-        for line in lines.iter().filter(|l| key_value(l).is_some()) {
-            let _ = writeln!(out, "{line}");
+    out.insert("workspace", Item::Table(workspace));
+    if let Some(profile) = root.get("profile") {
+        out.insert("profile", profile.clone());
+    }
+    in_order(out.as_table_mut(), &mut 0);
+    Ok(out.to_string())
+}
+
+fn parse(toml: &str) -> Result<DocumentMut, String> {
+    toml.parse()
+        .map_err(|e| format!("a Cargo.toml of the course does not parse: {e}"))
+}
+
+fn borrowed(entries: &[(String, Item)]) -> Vec<(&str, &Item)> {
+    entries
+        .iter()
+        .map(|(key, item)| (key.as_str(), item))
+        .collect()
+}
+
+/// Numbers `table` and the tables under it in the order they were inserted, so that the file lists
+/// them in that order, and drops the comments they had in the workspace's Cargo.toml.
+fn in_order(table: &mut Table, next: &mut usize) {
+    table.set_position(*next);
+    *next += 1;
+    for (mut key, item) in table.iter_mut() {
+        key.leaf_decor_mut().clear();
+        if let Some(table) = item.as_table_mut() {
+            if table.position().is_some() {
+                table.decor_mut().clear();
+            }
+            in_order(table, next);
         }
     }
-    Ok(out)
 }
 
 /// The `.cargo/config.toml` of a started exercise: the course's target directory, so the
@@ -644,32 +657,6 @@ pub fn exercise_config(root: &Path) -> String {
          {note}[alias]\ncourse = \"run --quiet --manifest-path {} -p course --\"\n",
         manifest.replace('\\', "\\\\").replace('"', "\\\"")
     )
-}
-
-/// A TOML file as (section header, its lines); the lines before the first header under "".
-fn sections(toml: &str) -> Vec<(String, Vec<&str>)> {
-    let mut sections = vec![(String::new(), Vec::new())];
-    for line in toml.lines() {
-        let trimmed = line.trim();
-        if trimmed.starts_with('[') && !trimmed.starts_with("[[") {
-            let header = trimmed.trim_start_matches('[').trim_end_matches(']').trim();
-            sections.push((header.to_owned(), Vec::new()));
-        } else if let Some((_, lines)) = sections.last_mut() {
-            lines.push(line);
-        }
-    }
-    sections
-}
-
-/// `key = value` outside comments.
-fn key_value(line: &str) -> Option<(&str, &str)> {
-    let trimmed = line.trim();
-    if trimmed.starts_with('#') {
-        return None;
-    }
-    let (key, value) = trimmed.split_once('=')?;
-    let key = key.trim();
-    (!key.is_empty() && !key.contains(' ') && !key.contains('"')).then(|| (key, value.trim()))
 }
 
 fn read(path: &Path) -> Result<String, String> {
