@@ -4,12 +4,11 @@
 
 use specs::{App, Program, Response, Settings};
 use std::fs::File;
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::io::Read;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
 use test_support::{free_port, workspace_root, Server};
 
 /// What to install when the twins cannot run, for the failure messages.
@@ -242,63 +241,4 @@ pub fn start(program: &dyn Program, settings: &Settings) -> App {
     program
         .start(settings)
         .unwrap_or_else(|printed| panic!("{} did not start: {printed}", program.describe()))
-}
-
-/// A `redis-server` of the test's own on a free port, saving nothing; stopped when dropped.
-pub struct Redis {
-    child: Child,
-    port: u16,
-}
-
-impl Redis {
-    /// Starts it and waits until it answers PING, or panics naming the Debian package.
-    pub fn start() -> Redis {
-        let port = free_port();
-        let child = Command::new("redis-server")
-            .args(["--bind", "127.0.0.1", "--port", &port.to_string()])
-            .args(["--save", "", "--appendonly", "no", "--dir"])
-            .arg(std::env::temp_dir())
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| {
-                panic!("start redis-server: {e}. Needs redis-server (Debian: apt-get install redis-server)")
-            });
-        let mut redis = Redis { child, port };
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while !redis.answers_ping() {
-            if let Ok(Some(status)) = redis.child.try_wait() {
-                panic!("redis-server exited with {status} before answering PING");
-            }
-            assert!(
-                Instant::now() < deadline,
-                "redis-server did not answer PING on port {port}"
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        redis
-    }
-
-    fn answers_ping(&self) -> bool {
-        let Ok(mut stream) = TcpStream::connect(("127.0.0.1", self.port)) else {
-            return false;
-        };
-        let mut answer = [0u8; 7];
-        stream.write_all(b"PING\r\n").is_ok()
-            && stream.read_exact(&mut answer).is_ok()
-            && &answer == b"+PONG\r\n"
-    }
-
-    /// `redis://127.0.0.1:<port>`.
-    pub fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}", self.port)
-    }
-}
-
-impl Drop for Redis {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }

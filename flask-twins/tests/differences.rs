@@ -4,9 +4,10 @@
 //! They need python3-venv and PyPI (and redis-server for lesson 07's key):
 //! `cargo test -p flask-twins -- --ignored` (see README).
 
-use flask_twins::{assert_page, assert_redirect, read_session, start, FlaskTwin, Jar, Redis};
+use flask_twins::{assert_page, assert_redirect, read_session, start, FlaskTwin, Jar};
 use specs::{App, Binary, Program, Settings};
 use std::time::{Duration, Instant};
+use test_support::redis::RedisServer;
 
 fn flask(file: &'static str) -> App {
     start(&FlaskTwin::new(file), &Settings::default())
@@ -464,7 +465,7 @@ fn an_unticked_session_slides_in_flask_sessions_store_and_ends_at_the_lifetime_i
     );
 }
 
-fn on_redis(redis: &Redis, key: &str) -> Settings {
+fn on_redis(redis: &RedisServer, key: &str) -> Settings {
     Settings {
         secret_key: Some(key.to_owned()),
         extra_env: vec![("ROCKET_SESSION_STORE".to_owned(), redis.url())],
@@ -475,7 +476,7 @@ fn on_redis(redis: &Redis, key: &str) -> Settings {
 #[test]
 #[ignore = "needs python3-venv and redis-server: see README"]
 fn flask_sessions_bare_id_works_under_any_key_rockets_is_refused_under_another() {
-    let redis = Redis::start();
+    let redis = RedisServer::start("README.md");
     let [old, new] = specs::TEST_ONLY_SECRET_KEYS;
     for (program, side, after_rotation) in [
         (

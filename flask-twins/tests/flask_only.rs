@@ -131,7 +131,7 @@ fn a_fallback_key_keeps_old_sessions_and_new_cookies_use_the_new_key() {
 #[test]
 #[ignore = "needs python3-venv and redis-server: see README"]
 fn flask_session_keeps_the_session_in_redis_under_the_cookies_id_with_the_lifetime_as_ttl() {
-    let redis = flask_twins::Redis::start();
+    let redis = test_support::redis::RedisServer::start("README.md");
     let settings = Settings {
         session_lifetime: Some(300),
         extra_env: vec![("FLASK_SESSION_STORE".to_owned(), redis.url())],

@@ -5,9 +5,10 @@
 //!
 //! They need python3-venv and PyPI: `cargo test -p flask-twins -- --ignored` (see README).
 
-use flask_twins::{assert_page, assert_redirect, start, FlaskTwin, Jar, Redis};
+use flask_twins::{assert_page, assert_redirect, start, FlaskTwin, Jar};
 use specs::{App, Binary, Program, Settings};
 use std::time::{Duration, Instant};
+use test_support::redis::RedisServer;
 
 const KEYS: [&str; 2] = specs::TEST_ONLY_SECRET_KEYS;
 
@@ -289,7 +290,7 @@ fn lesson_06_the_store_forgets_a_session_at_its_lifetime_and_everything_at_a_res
 #[test]
 #[ignore = "needs python3-venv and redis-server: see README"]
 fn lesson_07_with_redis_logout_ends_every_copy_and_a_restart_keeps_sessions() {
-    let redis = Redis::start();
+    let redis = RedisServer::start("README.md");
     let settings = Settings {
         secret_key: Some(KEYS[0].to_owned()),
         extra_env: vec![("ROCKET_SESSION_STORE".to_owned(), redis.url())],
