@@ -28,17 +28,7 @@ pub(crate) fn name_field(name: &str) -> String {
 
 /// `application/x-www-form-urlencoded`, as a browser sends a typed value.
 pub(crate) fn form_encode(value: &str) -> String {
-    let mut encoded = String::new();
-    for byte in value.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'*' => {
-                encoded.push(char::from(byte));
-            }
-            b' ' => encoded.push('+'),
-            _ => encoded.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    encoded
+    form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
 /// Types `name` into the login form and sends it: expects the redirect to `/user`, and returns
@@ -439,26 +429,9 @@ pub(crate) fn cookie_value(response: &Response, name: &str) -> Result<String, Fa
 
 /// A cookie value as the server reads it: `%XX` escapes decoded (as Rocket's cookie jar does).
 pub(crate) fn percent_decode(value: &str) -> String {
-    let bytes = value.as_bytes();
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(byte)) => {
-                decoded.push(byte);
-                i += 3;
-            }
-            (byte, _) => {
-                decoded.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&decoded).into_owned()
+    percent_encoding::percent_decode_str(value)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// Runs `attempt` until it passes or `within` has passed (then its last failure is the failure),
@@ -544,29 +517,9 @@ pub(crate) fn http_date_seconds(text: &str) -> Option<i64> {
     if !is_http_date(text) {
         return None;
     }
-    let parts: Vec<&str> = text.split(' ').collect();
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    let day: i64 = parts[1].parse().ok()?;
-    let month = i64::try_from(MONTHS.iter().position(|m| *m == parts[2])?).ok()? + 1;
-    let year: i64 = parts[3].parse().ok()?;
-    let time: Vec<i64> = parts[4]
-        .split(':')
-        .map(str::parse)
-        .collect::<Result<_, _>>()
-        .ok()?;
-    let [hours, minutes, seconds] = time[..] else {
-        return None;
-    };
-    // Days from 1970-01-01 to the date (Howard Hinnant's `days_from_civil`).
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let year_of_era = y - era * 400;
-    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    let days = era * 146_097 + day_of_era - 719_468;
-    Some(days * 86_400 + hours * 3600 + minutes * 60 + seconds)
+    let since = httpdate::parse_http_date(text).ok()?;
+    let seconds = since.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+    i64::try_from(seconds).ok()
 }
 
 /// Seconds since 1970, now.
