@@ -156,66 +156,6 @@ except Exception:
     (printed != "(does not decode)").then_some(printed)
 }
 
-/// A browser's cookie jar, as little as the checks need: the `Cookie:` header it sends.
-#[derive(Clone, Default)]
-pub struct Jar {
-    cookies: Vec<(String, String)>,
-}
-
-impl Jar {
-    /// Stores what `response` set: a new value replaces the old one, `Max-Age=0` removes it.
-    pub fn store(&mut self, response: &Response) {
-        for line in response.header_values("Set-Cookie") {
-            let pair = line.split(';').next().unwrap_or_default();
-            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
-            self.cookies.retain(|(n, _)| n != name);
-            if !line.contains("Max-Age=0") {
-                self.cookies.push((name.to_owned(), value.to_owned()));
-            }
-        }
-    }
-
-    /// The value of the cookie `name`, if the jar has it.
-    pub fn value(&self, name: &str) -> Option<&str> {
-        self.cookies
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// The jar with the cookie `name` set to `value`.
-    pub fn with(&self, name: &str, value: &str) -> Jar {
-        let mut jar = self.clone();
-        jar.cookies.retain(|(n, _)| n != name);
-        jar.cookies.push((name.to_owned(), value.to_owned()));
-        jar
-    }
-
-    /// The `Cookie:` header line (`Cookie: a=1; b=2`), empty when the jar is.
-    pub fn header(&self) -> String {
-        let pairs: Vec<String> = self
-            .cookies
-            .iter()
-            .map(|(n, v)| format!("{n}={v}"))
-            .collect();
-        format!("Cookie: {}", pairs.join("; "))
-    }
-
-    /// `GET path` with this jar's cookies; stores what the answer sets.
-    pub fn get(&mut self, app: &App, path: &str) -> Response {
-        let response = app.get(path, &[&self.header()]);
-        self.store(&response);
-        response
-    }
-
-    /// `POST path` of the form `body` with this jar's cookies; stores what the answer sets.
-    pub fn post(&mut self, app: &App, path: &str, body: &str) -> Response {
-        let response = app.post_form(path, body, &[&self.header()]);
-        self.store(&response);
-        response
-    }
-}
-
 /// Panics unless `response` is a `303 See Other` to `location`; `side` names the program.
 pub fn assert_redirect(response: &Response, location: &str, side: &str) {
     assert!(

@@ -4,8 +4,8 @@
 //! They need python3-venv and PyPI (and redis-server for lesson 07's key):
 //! `cargo test -p flask-twins -- --ignored` (see README).
 
-use flask_twins::{assert_page, assert_redirect, read_session, start, FlaskTwin, Jar};
-use specs::{App, Binary, Program, Settings};
+use flask_twins::{assert_page, assert_redirect, read_session, start, FlaskTwin};
+use specs::{App, Binary, Jar, Program, Settings};
 use std::time::{Duration, Instant};
 use test_support::redis::RedisServer;
 

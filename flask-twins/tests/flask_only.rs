@@ -3,10 +3,8 @@
 //!
 //! They need python3-venv and PyPI: `cargo test -p flask-twins -- --ignored` (see README).
 
-use flask_twins::{
-    assert_page, assert_redirect, python, read_session, start, venv, FlaskTwin, Jar,
-};
-use specs::Settings;
+use flask_twins::{assert_page, assert_redirect, python, read_session, start, venv, FlaskTwin};
+use specs::{Jar, Settings};
 use std::process::Command;
 
 fn keyed(key: &str, fallbacks: &str) -> Settings {

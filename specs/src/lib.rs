@@ -18,6 +18,7 @@ mod challenge_07;
 mod challenge_08;
 mod challenges;
 mod html;
+mod jar;
 mod lesson_01;
 mod lesson_02;
 mod lesson_03;
@@ -37,6 +38,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+pub use jar::Jar;
 use test_support::{built_binary, free_port, workspace_root, Server};
 pub use test_support::{Printed, Response};
 

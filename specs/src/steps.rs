@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use crate::html::{squeeze, Element, Html, Wanted};
-use crate::{App, Failure, Program, Response, Settings};
+use crate::{App, Failure, Jar, Program, Response, Settings};
 
 /// Starts the program with its default settings.
 pub(crate) fn start(program: &dyn Program) -> Result<App, Failure> {
@@ -53,29 +53,10 @@ pub(crate) fn logged_in(app: &App, name: &str) -> Result<String, Failure> {
 /// The `Cookie:` header a browser that sent `sent` (header lines such as `Cookie: a=b`) sends
 /// after it stored what `response` set: new values replace old ones, removals remove.
 pub(crate) fn cookie_header(sent: &[&str], response: &Response) -> Result<String, Failure> {
-    let mut jar: Vec<(String, String)> = sent
-        .iter()
-        .filter_map(|line| line.strip_prefix("Cookie: "))
-        .flat_map(|pairs| pairs.split("; "))
-        .filter_map(|pair| pair.split_once('='))
-        .map(|(n, v)| (n.to_owned(), v.to_owned()))
-        .collect();
-    for line in response.header_values("Set-Cookie") {
-        let pair = line.split(';').next().unwrap_or_default();
-        let Some((name, value)) = pair.split_once('=') else {
-            return Err(Failure::of(
-                "Set-Cookie lines that start with name=value",
-                response,
-            ));
-        };
-        jar.retain(|(n, _)| n != name);
-        let removal = line.contains("Max-Age=0");
-        if !removal {
-            jar.push((name.to_owned(), value.to_owned()));
-        }
-    }
-    let pairs: Vec<String> = jar.iter().map(|(n, v)| format!("{n}={v}")).collect();
-    Ok(format!("Cookie: {}", pairs.join("; ")))
+    let mut jar = Jar::sent(sent);
+    jar.store(response)
+        .map_err(|_| Failure::of("Set-Cookie lines that start with name=value", response))?;
+    Ok(jar.header())
 }
 
 /// Expects a `303 See Other` to `location`.
