@@ -26,7 +26,8 @@ def login():
     name, error = check_name(request.form.get("nm"))
     if error:
         return render_template("login.html", error=error, typed=request.form.get("nm")), 422
-    response = redirect(url_for("user"), 303)  # 303 like Rocket's Redirect::to; Flask's default is 302
+    # 303 like Rocket's Redirect::to; Flask's default is 302.
+    response = redirect(url_for("user"), 303)
     response.set_cookie("user", name, httponly=True)
     return response
 # ANCHOR_END: login

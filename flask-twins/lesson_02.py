@@ -37,7 +37,8 @@ def login():
     name, error = check_name(request.form.get("nm"))
     if error:
         typed = request.form.get("nm")
-        return render_template("login.html", error=error, typed=typed, sent=what_the_browser_sent()), 422
+        sent = what_the_browser_sent()
+        return render_template("login.html", error=error, typed=typed, sent=sent), 422
     session["user"] = name
     return redirect(url_for("user"), 303)
 
@@ -64,7 +65,9 @@ def what_the_browser_sent():
         if name != app.config["SESSION_COOKIE_NAME"]:
             meaning = "Not used by this app."
         elif user is not None:
-            meaning = f"Signature checked with this server's key: you are logged in as “{user}”."
+            meaning = (
+                f"Signature checked with this server's key: you are logged in as “{user}”."
+            )
         else:
             meaning = (
                 "The signature does not match this server's key (forged, changed, cut short or "

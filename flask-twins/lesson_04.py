@@ -1,6 +1,7 @@
 """Flask twin of lesson 04: "Keep me signed in" makes the session permanent, with a lifetime that
 Flask writes into the cookie's `Expires` and also enforces on the server, from the time in the
-signature. Sliding: a permanent session's cookie is re-sent, with a fresh `Expires`, on every request.
+signature. Sliding: a permanent session's cookie is re-sent, with a fresh `Expires`, on every
+request.
 
     FLASK_SECRET_KEY="$(openssl rand -base64 32)" FLASK_SESSION_LIFETIME=30 \
         flask --app flask-twins/lesson_04.py run -p 9004
@@ -16,7 +17,8 @@ from form_checks import check_name
 # ANCHOR: app
 app = Flask(__name__)
 app.secret_key = os.environ["FLASK_SECRET_KEY"]  # from the environment, never the source
-lifetime = int(os.environ.get("FLASK_SESSION_LIFETIME", "300"))  # seconds, like the seeds' five minutes
+# Seconds, like the seeds' five minutes.
+lifetime = int(os.environ.get("FLASK_SESSION_LIFETIME", "300"))
 app.permanent_session_lifetime = timedelta(seconds=lifetime)
 # ANCHOR_END: app
 

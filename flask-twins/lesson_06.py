@@ -16,7 +16,9 @@ from form_checks import check_name
 
 # ANCHOR: app
 app = Flask(__name__, template_folder="templates/lesson_06")
-store = SimpleCache(threshold=100_000)  # past `threshold` sessions it drops the nearest their end (default 500)
+# Past `threshold` sessions (500 by default) it drops the expired ones, then those nearest
+# their end.
+store = SimpleCache(threshold=100_000)
 app.config.update(SESSION_TYPE="cachelib", SESSION_CACHELIB=store)  # one process, gone at restart
 lifetime = int(os.environ.get("FLASK_SESSION_LIFETIME", "300"))
 app.permanent_session_lifetime = timedelta(seconds=lifetime)

@@ -25,7 +25,9 @@ app = Flask(__name__)
 app.config.update(
     SECRET_KEY=os.environ["FLASK_SECRET_KEY"],
     SECRET_KEY_FALLBACKS=os.environ.get("FLASK_SECRET_KEY_FALLBACKS", "").split(),
-    PERMANENT_SESSION_LIFETIME=timedelta(seconds=int(os.environ.get("FLASK_SESSION_LIFETIME", "300"))),
+    PERMANENT_SESSION_LIFETIME=timedelta(
+        seconds=int(os.environ.get("FLASK_SESSION_LIFETIME", "300"))
+    ),
     SESSION_COOKIE_SECURE=os.environ.get("FLASK_COOKIE_SECURE") == "true",  # TLS ends at the proxy
 )
 if url := os.environ.get("FLASK_SESSION_STORE"):

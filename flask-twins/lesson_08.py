@@ -29,7 +29,8 @@ app.config.update(
     SESSION_REFRESH_EACH_REQUEST=False,  # a cookie only when the session changed
     SESSION_COOKIE_SAMESITE="Strict",  # as the lesson's; it does not stop a forged login
 )
-app.permanent_session_lifetime = timedelta(seconds=int(os.environ.get("FLASK_SESSION_LIFETIME", "300")))
+lifetime = int(os.environ.get("FLASK_SESSION_LIFETIME", "300"))
+app.permanent_session_lifetime = timedelta(seconds=lifetime)
 Session(app)
 CSRFProtect(app)  # every POST needs `csrf_token`, checked against session["csrf_token"]
 ids_of = {}  # user -> the ids of their sessions, as in lesson 06's twin

@@ -51,6 +51,30 @@ pub fn has_anchor(source: &str, name: &str) -> bool {
     marker_present(source, "ANCHOR:", name) && marker_present(source, "ANCHOR_END:", name)
 }
 
+/// The lines (1-based number, text) that an include of `source` shows, as mdBook shows them: the
+/// whole file or the lines between `ANCHOR: name` and `ANCHOR_END: name`, without any anchor line.
+pub fn included_lines<'s>(source: &'s str, anchor: Option<&str>) -> Vec<(usize, &'s str)> {
+    let is_marker = |line: &str, marker: &str, name: &str| marker_present(line, marker, name);
+    let mut inside = anchor.is_none();
+    let mut shown = Vec::new();
+    for (index, line) in source.lines().enumerate() {
+        if let Some(name) = anchor {
+            if is_marker(line, "ANCHOR:", name) {
+                inside = true;
+                continue;
+            }
+            if is_marker(line, "ANCHOR_END:", name) {
+                inside = false;
+                continue;
+            }
+        }
+        if inside && !line.contains("ANCHOR:") && !line.contains("ANCHOR_END:") {
+            shown.push((index + 1, line));
+        }
+    }
+    shown
+}
+
 fn marker_present(source: &str, marker: &str, name: &str) -> bool {
     source.lines().any(|line| {
         line.match_indices(marker).any(|(at, _)| {

@@ -4,7 +4,7 @@
 //! (its build still succeeds), so these checks are what catch them.
 
 use course_check::book::{
-    has_anchor, heading_ids, includes, links, order_problems, pasted_code, resolve,
+    has_anchor, heading_ids, included_lines, includes, links, order_problems, pasted_code, resolve,
     summary_chapters,
 };
 use course_check::{assert_none, files_under, lessons, read, relative, workspace_root};
@@ -97,6 +97,53 @@ fn every_include_names_an_existing_file_and_anchor() {
         }
     }
     assert_none(problems, "broken includes", "docs/CONTRIBUTING.md");
+}
+
+/// How many characters of code a line of the book's code column shows: `docs/code-width.css`
+/// widens mdBook's column (750 px, about 84 characters of its 14 px monospace) to show this many.
+const CODE_WIDTH: usize = 100;
+
+#[test]
+fn every_included_line_of_code_fits_the_books_code_column() {
+    let book = read(&workspace_root().join("docs/book.toml"));
+    let css = read(&workspace_root().join("docs/code-width.css"));
+    assert!(
+        book.contains("additional-css = [\"code-width.css\"]")
+            && css.contains("--content-max-width: 880px"),
+        "docs/book.toml must add docs/code-width.css, which widens the column to {CODE_WIDTH} \
+         characters of code"
+    );
+    let code = [".rs", ".py", ".tera", ".html", ".sh"];
+    let mut problems = Vec::new();
+    for chapter in chapters() {
+        for include in includes(&read(&chapter)) {
+            if !code.iter().any(|suffix| include.path.ends_with(suffix)) {
+                continue;
+            }
+            let target = resolve(&chapter, &include.path);
+            let Ok(source) = std::fs::read_to_string(&target) else {
+                continue; // every_include_names_an_existing_file_and_anchor says so
+            };
+            for (number, line) in included_lines(&source, include.anchor.as_deref()) {
+                let width = line.chars().count();
+                if width > CODE_WIDTH {
+                    problems.push(format!(
+                        "{}:{number}: {width} characters, shown by {}:{}",
+                        relative(&target.canonicalize().unwrap_or(target.clone())),
+                        relative(&chapter),
+                        include.line
+                    ));
+                }
+            }
+        }
+    }
+    problems.sort();
+    problems.dedup_by(|a, b| a.split(", shown").next() == b.split(", shown").next());
+    assert_none(
+        problems,
+        &format!("included lines wider than the book's {CODE_WIDTH}-character code column"),
+        "docs/CONTRIBUTING.md",
+    );
 }
 
 #[test]

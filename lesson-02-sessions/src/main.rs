@@ -100,7 +100,7 @@ fn explain(request: &Request<'_>, cookie: &Cookie<'static>) -> Option<String> {
 // ANCHOR: rocket
 #[launch]
 fn rocket() -> Rocket<Build> {
-    // No secret key here: debug builds make a random one per launch, release builds refuse to start.
+    // No secret key here: debug builds make one up at each launch, release builds refuse to start.
     rocket::custom(lesson_support::figment(8002, relative!("templates")))
         .attach(Template::fairing())
         .attach(lesson_support::explain(explain))

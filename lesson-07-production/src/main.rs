@@ -39,7 +39,7 @@ struct SessionConfig {
     session_lifetime: NonZeroU32,
     /// Seconds after login when the session ends, however busy (Flask has no such setting).
     session_absolute_lifetime: Option<NonZeroU32>,
-    /// Flask-Session's `SESSION_TYPE = "redis"`: `redis://host:port`; not set, this process's memory.
+    /// Flask-Session's `SESSION_TYPE = "redis"`: `redis://host:port`; unset, this process's memory.
     session_store: Option<String>,
     /// How many sessions the memory store holds at most (cachelib's `threshold`).
     #[serde(default = "a_small_servers_worth")]
@@ -149,7 +149,7 @@ fn now() -> DateTime<Utc> {
 
 // ANCHOR: write
 /// Gives the session a fresh expiry and sends its id: permanent with both `Max-Age` and
-/// `Expires` (with `Max-Age` alone Rocket adds a one-week `Expires`), else a browser-session cookie.
+/// `Expires` (with `Max-Age` alone Rocket adds a one-week `Expires`), else a browser-session one.
 fn issue(jar: &CookieJar<'_>, id: &str, data: &mut SessionData, config: &SessionConfig) {
     let now = now();
     data.expires = config.ends(now, data.started);
@@ -439,7 +439,7 @@ fn open_store() -> AdHoc {
 // ANCHOR: rocket
 #[launch]
 fn rocket() -> Rocket<Build> {
-    // No secret key here: debug builds make a random one per launch, release builds refuse to start.
+    // No secret key here: debug builds make one up at each launch, release builds refuse to start.
     rocket::custom(lesson_support::figment(8007, relative!("templates")))
         .attach(Template::fairing())
         .attach(lesson_support::explain(explain))

@@ -10,7 +10,9 @@ lesson=$!
 # Wait until the lesson answers (its first run compiles it).
 until curl -s -o /dev/null $url/; do kill -0 $lesson || break; sleep 0.2; done
 # Shows the status line, the redirect and the cookies a response sets.
-headers() { curl -s -D - -o /dev/null -b $jar -c $jar "$@" | grep -iE '^(HTTP|location|set-cookie)'; }
+headers() {
+  curl -s -D - -o /dev/null -b $jar -c $jar "$@" | grep -iE '^(HTTP|location|set-cookie)'
+}
 
 # Tim logs in and picks blue.
 headers -d nm=Tim $url/login

@@ -13,7 +13,9 @@ start() {
 }
 stop() { kill $lesson; wait $lesson; }
 # Shows the status line, the redirect and the cookies a response sets.
-headers() { curl -s -D - -o /dev/null -b $jar -c $jar "$@" | grep -iE '^(HTTP|location|set-cookie)'; }
+headers() {
+  curl -s -D - -o /dev/null -b $jar -c $jar "$@" | grep -iE '^(HTTP|location|set-cookie)'
+}
 
 # A fixed key, so that a session outlives a restart.
 export ROCKET_SECRET_KEY="$(openssl rand -base64 32)"

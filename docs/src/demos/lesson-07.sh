@@ -18,7 +18,8 @@ stop_redis() { redis-cli -p $redis_port shutdown nosave; wait $redis; }
 # Starts the lesson in the background on port $1 (warning if it is taken) and waits until it
 # answers; its PID is $lesson.
 start() {
-  curl -s -o /dev/null http://127.0.0.1:$1/ && echo "Port $1 is taken: stop the server there first." >&2
+  curl -s -o /dev/null http://127.0.0.1:$1/ &&
+    echo "Port $1 is taken: stop the server there first." >&2
   ROCKET_PORT=$1 cargo run -p lesson-07 &
   lesson=$!
   until curl -s -o /dev/null http://127.0.0.1:$1/; do kill -0 $lesson || break; sleep 0.2; done
@@ -40,14 +41,16 @@ status 'Tim logs in on 8007' -c $dir/laptop -d nm=Tim -d remember=on http://127.
 status 'Tim on 8107' -b $dir/laptop http://127.0.0.1:$port2/user
 # "Log out everywhere" on 8107 ends his session of 8007 too.
 status 'Tim logs in on 8107' -c $dir/phone -d nm=Tim http://127.0.0.1:$port2/login
-status 'Tim logs out everywhere on 8107' -b $dir/phone -d '' http://127.0.0.1:$port2/logout/everywhere
+status 'Tim logs out everywhere on 8107' -b $dir/phone -d '' \
+  http://127.0.0.1:$port2/logout/everywhere
 status 'Tim on 8007' -b $dir/laptop http://127.0.0.1:$port/user
 
 # An outage: a 503 page, and no Set-Cookie, so the cookie survives it.
 status 'Tim logs in on 8007' -c $dir/laptop -d nm=Tim -d remember=on http://127.0.0.1:$port/login
 stop_redis
 pause "reload: a 503 page, and Network shows no Set-Cookie."
-curl -s -D - -b $dir/laptop http://127.0.0.1:$port/user | grep -iE '^(HTTP|set-cookie)|cannot be reached'
+curl -s -D - -b $dir/laptop http://127.0.0.1:$port/user |
+  grep -iE '^(HTTP|set-cookie)|cannot be reached'
 # A server that cannot reach Redis refuses to start (the message names host and port only).
 kill $second; wait $second
 ROCKET_LOG_LEVEL=critical ROCKET_CLI_COLORS=false ROCKET_PORT=$port2 cargo run -p lesson-07 2>&1 |

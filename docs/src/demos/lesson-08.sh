@@ -30,7 +30,8 @@ user_page() {
 
 # The form without a token, as a page of another site would send it: 403 and no Set-Cookie.
 curl -s -D - -o /dev/null -d username=demo \
-  --data-urlencode 'password=correct horse battery staple' $url/login | grep -iE '^(HTTP|set-cookie)'
+  --data-urlencode 'password=correct horse battery staple' $url/login |
+  grep -iE '^(HTTP|set-cookie)'
 # With the token of its page, the right password logs in.
 open_page laptop login
 send 'demo logs in' laptop login -d username=demo \

@@ -91,7 +91,7 @@ fn now() -> DateTime<Utc> {
 
 // ANCHOR: write
 /// Writes the session with a fresh expiry: permanent with both `Max-Age` and `Expires` (with
-/// `Max-Age` alone Rocket adds a one-week `Expires`), else a browser-session cookie.
+/// `Max-Age` alone Rocket adds a one-week `Expires`), else a browser-session one.
 fn write(jar: &CookieJar<'_>, data: &mut SessionData, lifetime: TimeDelta) {
     data.expires = now() + lifetime;
     let json = serde_json::to_string(data).expect("strings, a bool and a date serialise");
@@ -279,7 +279,7 @@ fn explain(request: &Request<'_>, cookie: &Cookie<'static>) -> Option<String> {
 // ANCHOR: rocket
 #[launch]
 fn rocket() -> Rocket<Build> {
-    // No secret key here: debug builds make a random one per launch, release builds refuse to start.
+    // No secret key here: debug builds make one up at each launch, release builds refuse to start.
     rocket::custom(lesson_support::figment(8005, relative!("templates")))
         .attach(Template::fairing())
         .attach(lesson_support::explain(explain))

@@ -101,7 +101,7 @@ fn now() -> DateTime<Utc> {
 
 // ANCHOR: write
 /// Gives the session a fresh expiry and sends its id: permanent with both `Max-Age` and
-/// `Expires` (with `Max-Age` alone Rocket adds a one-week `Expires`), else a browser-session cookie.
+/// `Expires` (with `Max-Age` alone Rocket adds a one-week `Expires`), else a browser-session one.
 fn write(jar: &CookieJar<'_>, id: &str, data: &mut SessionData, lifetime: TimeDelta) {
     data.expires = now() + lifetime;
     let cookie = Cookie::build((SESSION_COOKIE, id.to_owned()));
@@ -348,7 +348,7 @@ fn explain(request: &Request<'_>, cookie: &Cookie<'static>) -> Option<String> {
 // ANCHOR: rocket
 #[launch]
 fn rocket() -> Rocket<Build> {
-    // No secret key here: debug builds make a random one per launch, release builds refuse to start.
+    // No secret key here: debug builds make one up at each launch, release builds refuse to start.
     rocket::custom(lesson_support::figment(8006, relative!("templates")))
         .attach(Template::fairing())
         .attach(lesson_support::explain(explain))
