@@ -5,6 +5,7 @@
 pub mod challenge;
 pub mod diff;
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -376,7 +377,7 @@ impl Course {
 /// Per exercise: the last check's result (passed, of total) and how many hints were shown.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct State {
-    entries: Vec<(u8, Entry)>,
+    entries: BTreeMap<u8, Entry>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -425,26 +426,11 @@ impl State {
     }
 
     pub fn get(&self, n: u8) -> Entry {
-        self.entries
-            .iter()
-            .find(|(m, _)| *m == n)
-            .map(|(_, entry)| *entry)
-            .unwrap_or_default()
+        self.entries.get(&n).copied().unwrap_or_default()
     }
 
     pub fn entry(&mut self, n: u8) -> &mut Entry {
-        let index = match self.entries.iter().position(|(m, _)| *m == n) {
-            Some(index) => index,
-            None => {
-                self.entries.push((n, Entry::default()));
-                self.entries.sort_by_key(|(m, _)| *m);
-                self.entries
-                    .iter()
-                    .position(|(m, _)| *m == n)
-                    .expect("just pushed")
-            }
-        };
-        &mut self.entries[index].1
+        self.entries.entry(n).or_default()
     }
 }
 
