@@ -414,8 +414,7 @@ fn open_store() -> AdHoc {
             return Ok(rocket);
         };
         let Some(url) = config.session_store.clone() else {
-            let memory = Store::memory(config.session_store_capacity);
-            return Ok(rocket.manage(memory));
+            return Ok(rocket.manage(Store::memory(config.session_store_capacity)));
         };
         match Store::redis(&url, config.lifetime()).await {
             Ok(redis) => Ok(rocket.manage(redis)),
