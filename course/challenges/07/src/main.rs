@@ -425,7 +425,8 @@ fn open_store() -> AdHoc {
             return Ok(rocket);
         };
         let Some(url) = config.session_store.clone() else {
-            return Ok(rocket.manage(Store::memory(config.session_store_capacity)));
+            let memory = Store::memory(config.session_store_capacity);
+            return Ok(rocket.manage(memory));
         };
         match Store::redis(&url, config.lifetime()).await {
             Ok(redis) => Ok(rocket.manage(redis)),
