@@ -307,15 +307,15 @@ const WRONG: &[Wrong] = &[
                 "src/main.rs",
                 "    // Counted once the old id is gone: logging in again in one browser takes no second place.\n    \
                  let limited = store.keep_newest(&data.user, SESSIONS_PER_USER).await;\n    \
-                 limited.map_err(Refused::Unavailable)?;\n",
+                 limited.map_err(Refused::StoreDown)?;\n",
                 "",
             ),
             (
                 "src/main.rs",
-                "        .map_err(Refused::Unavailable)?;\n    // Against session fixation",
-                "        .map_err(Refused::Unavailable)?;\n    \
+                "    store.insert(&id, &data).await.map_err(Refused::StoreDown)?;\n    // Against session fixation",
+                "    store.insert(&id, &data).await.map_err(Refused::StoreDown)?;\n    \
                  let limited = store.keep_newest(&data.user, SESSIONS_PER_USER).await;\n    \
-                 limited.map_err(Refused::Unavailable)?;\n    // Against session fixation",
+                 limited.map_err(Refused::StoreDown)?;\n    // Against session fixation",
             ),
         ],
         fails: "logging in again in the same browser takes no second place",

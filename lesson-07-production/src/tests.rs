@@ -410,8 +410,7 @@ fn ending_in(user: &str, seconds: i64) -> super::SessionData {
 
 #[test]
 fn a_login_drops_the_ended_sessions_and_when_full_the_one_nearest_its_end() {
-    let memory = super::store::Sessions::new(std::num::NonZeroUsize::new(3).unwrap());
-    let store = Store::Memory(rocket::tokio::sync::Mutex::new(memory));
+    let store = Store::memory(std::num::NonZeroUsize::new(3).unwrap());
     let held = |id: &str| rocket::execute(store.get(id)).unwrap().is_some();
     for (id, seconds) in [("soon", 10), ("late", 100), ("ended", -1)] {
         rocket::execute(store.insert(id, &ending_in("Tim", seconds))).unwrap();

@@ -3,7 +3,7 @@
 //! (Debian package `redis-server`) and on Redis 6.2 (`test-support/redis-6`), since the lesson
 //! promises Redis 6.0 and later.
 
-use super::super::store::{RedisStore, Store};
+use super::super::store::Store;
 use super::super::SessionData;
 use super::{app_with_key, set_cookie_headers, store, tim, with_setting, Browser, TEST_KEY};
 use rocket::http::Status;
@@ -94,7 +94,7 @@ fn redis_keeps_the_session_for_what_is_left_and_the_users_set_longer() {
 async fn a_late_refresh_cannot_bring_a_deleted_session_back_in_redis() {
     for redis in every_redis() {
         let lifetime = chrono::TimeDelta::seconds(300);
-        let store = Store::Redis(RedisStore::connect(&redis.url(), lifetime).await.unwrap());
+        let store = Store::redis(&redis.url(), lifetime).await.unwrap();
         let id = super::super::new_id();
         let now = chrono::Utc::now();
         let session = SessionData {

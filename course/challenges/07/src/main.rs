@@ -14,7 +14,6 @@ use rocket::outcome::{try_outcome, IntoOutcome};
 use rocket::request::{FromRequest, Outcome, Request};
 use rocket::response::Redirect;
 use rocket::time::{Duration, OffsetDateTime};
-use rocket::tokio::sync::Mutex;
 use rocket::{catch, catchers, get, launch, post, routes, uri, Build, Rocket, State};
 use rocket_dyn_templates::{context, Template};
 use serde::{Deserialize, Serialize};
@@ -23,7 +22,7 @@ use std::num::{NonZeroU32, NonZeroUsize};
 mod keys;
 mod store;
 
-use store::{RedisStore, Sessions, Store};
+use store::Store;
 
 #[cfg(test)]
 mod tests;
@@ -57,7 +56,7 @@ fn five_minutes() -> NonZeroU32 {
     NonZeroU32::new(300).expect("300 is not zero")
 }
 
-/// About 30 MiB of sessions: `bench/run --lesson-07-only` measured 311 bytes each.
+/// About 30 MiB of sessions: `bench/run --lesson-07-only` measured 311 to 327 bytes each.
 fn a_small_servers_worth() -> NonZeroUsize {
     NonZeroUsize::new(100_000).expect("100 000 is not zero")
 }
@@ -200,20 +199,16 @@ impl Visitor {
     }
 
     async fn look_up(request: &Request<'_>) -> Visitor {
-        let (rocket, jar) = (request.rocket(), request.cookies());
-        let config = rocket
-            .state::<SessionConfig>()
-            .expect("managed by AdHoc::config");
-        let store = rocket.state::<Store>().expect("managed by open_store");
+        let config: &SessionConfig = request.rocket().state().expect("managed by AdHoc::config");
+        let store: &Store = request.rocket().state().expect("managed by open_store");
+        let jar = request.cookies();
         let Carried::Id(SentId { id, old_key }) = read(jar, config) else {
             return Visitor::Stranger;
         };
-        let Ok(held) = store.get(&id).await else {
-            return Visitor::StoreDown;
-        };
-        let Some(mut session) = held.filter(|data| data.is_current(now(), config.lifetime()))
-        else {
-            return Visitor::Stranger;
+        let mut session = match store.get(&id).await {
+            Ok(Some(session)) if session.is_current(now(), config.lifetime()) => session,
+            Ok(_) => return Visitor::Stranger,
+            Err(_) => return Visitor::StoreDown,
         };
         // Flask's `SESSION_REFRESH_EACH_REQUEST`; a cookie under an old key is re-issued now.
         if session.permanent || old_key {
@@ -293,10 +288,11 @@ struct Login<'r> {
     remember: bool,
 }
 
+/// The form again, with what was wrong; or 503, when the store cannot keep the session.
 #[derive(rocket::Responder)]
 enum Refused {
     Form((Status, Page)),
-    Unavailable(Status),
+    StoreDown(Status),
 }
 
 #[post("/login", data = "<form>")]
@@ -323,17 +319,14 @@ async fn login<'r>(
     };
     let id = new_id();
     issue(jar, &id, &mut data, config);
-    store
-        .insert(&id, &data)
-        .await
-        .map_err(Refused::Unavailable)?;
+    store.insert(&id, &data).await.map_err(Refused::StoreDown)?;
     // Against session fixation: the id the browser came with is deleted, once the new one is kept.
     if let Some(old) = visitor.user() {
-        store.delete(&old.id).await.map_err(Refused::Unavailable)?;
+        store.delete(&old.id).await.map_err(Refused::StoreDown)?;
     }
     // Counted once the old id is gone: logging in again in one browser takes no second place.
     let limited = store.keep_newest(&data.user, SESSIONS_PER_USER).await;
-    limited.map_err(Refused::Unavailable)?;
+    limited.map_err(Refused::StoreDown)?;
     Ok(Redirect::to(uri!(show_user)))
 }
 // ANCHOR_END: login
@@ -432,11 +425,11 @@ fn open_store() -> AdHoc {
             return Ok(rocket);
         };
         let Some(url) = config.session_store.clone() else {
-            let memory = Sessions::new(config.session_store_capacity);
-            return Ok(rocket.manage(Store::Memory(Mutex::new(memory))));
+            let memory = Store::memory(config.session_store_capacity);
+            return Ok(rocket.manage(memory));
         };
-        match RedisStore::connect(&url, config.lifetime()).await {
-            Ok(redis) => Ok(rocket.manage(Store::Redis(redis))),
+        match Store::redis(&url, config.lifetime()).await {
+            Ok(redis) => Ok(rocket.manage(redis)),
             Err(error) => {
                 let fix = "Point ROCKET_SESSION_STORE at a Redis that answers, or unset it.";
                 rocket::error!("Session store: {error}. {fix}");

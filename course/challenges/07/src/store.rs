@@ -37,8 +37,9 @@ impl Store {
     pub(crate) async fn insert(&self, id: &str, data: &SessionData) -> Answer {
         match self {
             Store::Memory(memory) => memory.lock().await.insert(id, data),
-            Store::Redis(redis) => redis.set(id, data, None).await,
+            Store::Redis(redis) => return redis.set(id, data, None).await,
         }
+        Ok(())
     }
 
     /// The session with its new expiry, only if still held: a late refresh cannot bring back a
@@ -46,40 +47,36 @@ impl Store {
     pub(crate) async fn refresh(&self, id: &str, data: &SessionData) -> Answer {
         match self {
             Store::Memory(memory) => memory.lock().await.refresh(id, data),
-            Store::Redis(redis) => redis.set(id, data, Some("XX")).await,
+            Store::Redis(redis) => return redis.set(id, data, Some("XX")).await,
         }
+        Ok(())
     }
 
     pub(crate) async fn delete(&self, id: &str) -> Answer {
         match self {
             Store::Memory(memory) => memory.lock().await.remove(id),
-            Store::Redis(redis) => redis.run(redis::pipe().del(key(id))).await,
+            Store::Redis(redis) => return redis.run(redis::pipe().del(key(id))).await,
         }
+        Ok(())
     }
 
     /// "Log out everywhere". In memory it looks at every session, as lesson 06 does: it takes a
     /// session of the user, not a login. In Redis it deletes the ids it read from the user's set.
     pub(crate) async fn delete_all_of(&self, user: &str) -> Answer {
-        let redis = match self {
-            Store::Memory(memory) => return memory.lock().await.delete_all_of(user),
-            Store::Redis(redis) => redis,
-        };
-        let (ids,): (Vec<String>,) = redis.run(redis::pipe().smembers(user_key(user))).await?;
-        if ids.is_empty() {
-            return Ok(());
+        match self {
+            Store::Memory(memory) => memory.lock().await.delete_all_of(user),
+            Store::Redis(redis) => return redis.delete_all_of(user).await,
         }
-        let keys: Vec<String> = ids.iter().map(|id| key(id)).collect();
-        redis
-            .run(redis::pipe().atomic().del(keys).srem(user_key(user), ids))
-            .await
+        Ok(())
     }
 
     /// Ends the sessions of `user` but the `count` newest (by `logged_in`).
     pub(crate) async fn keep_newest(&self, user: &str, count: usize) -> Answer {
         match self {
             Store::Memory(memory) => memory.lock().await.keep_newest(user, count),
-            Store::Redis(redis) => redis.keep_newest(user, count).await,
+            Store::Redis(redis) => return redis.keep_newest(user, count).await,
         }
+        Ok(())
     }
 }
 // ANCHOR_END: trait
@@ -88,65 +85,61 @@ impl Store {
 /// Lesson 06's map, lost on restart and seen by no other process, with the sessions also in the
 /// order they end: a login drops the ended ones from the front, each once, instead of looking at
 /// every session, and when `capacity` are held the one nearest its end (as cachelib's
-/// `SimpleCache` does past its `threshold`). Its methods answer as the store's, and never fail.
+/// `SimpleCache` does past its `threshold`).
 pub(crate) struct Sessions {
     capacity: usize,
     by_id: HashMap<String, SessionData>,
     by_end: BTreeSet<(DateTime<Utc>, String)>,
 }
 
-impl Sessions {
-    pub(crate) fn new(capacity: NonZeroUsize) -> Sessions {
-        let (by_id, by_end) = (HashMap::new(), BTreeSet::new());
-        let capacity = capacity.get();
-        Sessions {
-            capacity,
-            by_id,
-            by_end,
-        }
+impl Store {
+    pub(crate) fn memory(capacity: NonZeroUsize) -> Store {
+        Store::Memory(Mutex::new(Sessions {
+            capacity: capacity.get(),
+            by_id: HashMap::new(),
+            by_end: BTreeSet::new(),
+        }))
     }
+}
 
-    fn insert(&mut self, id: &str, data: &SessionData) -> Answer {
+impl Sessions {
+    fn insert(&mut self, id: &str, data: &SessionData) {
         let now = Utc::now();
         while let Some((end, first)) = self.by_end.first().cloned() {
             if end > now && self.by_id.len() < self.capacity {
                 break;
             }
-            self.remove(&first)?;
+            self.remove(&first);
         }
-        self.put(id, data)
+        self.put(id, data);
     }
 
-    fn refresh(&mut self, id: &str, data: &SessionData) -> Answer {
-        match self.by_id.contains_key(id) {
-            true => self.put(id, data),
-            false => Ok(()),
+    fn refresh(&mut self, id: &str, data: &SessionData) {
+        if self.by_id.contains_key(id) {
+            self.put(id, data);
         }
     }
 
-    fn put(&mut self, id: &str, data: &SessionData) -> Answer {
-        self.remove(id)?;
+    fn put(&mut self, id: &str, data: &SessionData) {
+        self.remove(id);
         self.by_end.insert((data.expires, id.to_owned()));
         self.by_id.insert(id.to_owned(), data.clone());
-        Ok(())
     }
 
-    fn remove(&mut self, id: &str) -> Answer {
+    fn remove(&mut self, id: &str) {
         if let Some(data) = self.by_id.remove(id) {
             self.by_end.remove(&(data.expires, id.to_owned()));
         }
-        Ok(())
     }
 
-    fn delete_all_of(&mut self, user: &str) -> Answer {
+    fn delete_all_of(&mut self, user: &str) {
         let theirs = self.by_id.iter().filter(|(_, data)| data.user == user);
         for id in theirs.map(|(id, _)| id.clone()).collect::<Vec<_>>() {
-            self.remove(&id)?;
+            self.remove(&id);
         }
-        Ok(())
     }
 
-    fn keep_newest(&mut self, user: &str, count: usize) -> Answer {
+    fn keep_newest(&mut self, user: &str, count: usize) {
         let now = Utc::now();
         let mut mine: Vec<(DateTime<Utc>, String)> = self
             .by_id
@@ -157,27 +150,26 @@ impl Sessions {
         // Newest first: what is left after the first `count` ends.
         mine.sort_unstable_by(|a, b| b.cmp(a));
         for (_, id) in mine.into_iter().skip(count) {
-            self.remove(&id)?;
+            self.remove(&id);
         }
-        Ok(())
     }
 }
 // ANCHOR_END: memory
-
-const TIMEOUT: Option<Duration> = Some(Duration::from_secs(1));
 
 // ANCHOR: redis
 /// Sessions in Redis: `lesson-07:session:<id>` (JSON, its TTL what is left of the session) and
 /// `lesson-07:user:<name>` (the set of that user's ids, for "log out everywhere"), kept for
 /// `lifetime` after each write: no session outlives that. Every command is in Redis 6.0.
 pub(crate) struct RedisStore {
-    connection: ConnectionManager,
+    manager: ConnectionManager,
     lifetime: TimeDelta,
 }
 
-impl RedisStore {
+const TIMEOUT: Option<Duration> = Some(Duration::from_secs(1));
+
+impl Store {
     /// Connects; an error here refuses the launch, naming host and port only (never a password).
-    pub(crate) async fn connect(url: &str, lifetime: TimeDelta) -> Result<RedisStore, String> {
+    pub(crate) async fn redis(url: &str, lifetime: TimeDelta) -> Result<Store, String> {
         let client = redis::Client::open(url)
             .map_err(|e| format!("`session_store` is not a Redis URL (redis://host:port): {e}"))?;
         let address = client.get_connection_info().addr().to_string();
@@ -185,14 +177,13 @@ impl RedisStore {
         let config = config.set_connection_timeout(TIMEOUT);
         let config = config.set_response_timeout(TIMEOUT);
         match client.get_connection_manager_with_config(config).await {
-            Ok(connection) => Ok(RedisStore {
-                connection,
-                lifetime,
-            }),
+            Ok(manager) => Ok(Store::Redis(RedisStore { manager, lifetime })),
             Err(e) => Err(format!("cannot reach Redis at {address}: {e}")),
         }
     }
+}
 
+impl RedisStore {
     /// SET with a TTL (`XX`: only if the key exists), SADD to the user's set and PEXPIRE it for
     /// the whole lifetime, at least as long as any session of the user: one MULTI … EXEC.
     async fn set(&self, id: &str, data: &SessionData, condition: Option<&str>) -> Answer {
@@ -237,11 +228,21 @@ impl RedisStore {
         self.run(&pipe).await
     }
 
+    async fn delete_all_of(&self, user: &str) -> Answer {
+        let (ids,): (Vec<String>,) = self.run(redis::pipe().smembers(user_key(user))).await?;
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let keys: Vec<String> = ids.iter().map(|id| key(id)).collect();
+        self.run(redis::pipe().atomic().del(keys).srem(user_key(user), ids))
+            .await
+    }
+
     // ANCHOR: retry
     /// Runs `pipe`, and once more if the connection failed: the manager answers the first call
     /// after an outage with the old error while it reconnects. Every pipe here is idempotent.
     async fn run<T: FromRedisValue>(&self, pipe: &Pipeline) -> Answer<T> {
-        let mut connection = self.connection.clone();
+        let mut connection = self.manager.clone();
         match pipe.query_async(&mut connection).await {
             Err(e) if e.is_io_error() || e.is_unrecoverable_error() => {
                 pipe.query_async(&mut connection).await.map_err(unavailable)
