@@ -10,7 +10,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use specs::{Outcome, Program, Settings, Verdict};
+use specs::{Program, Settings};
 
 use crate::{code_files, copy_code, exercise_manifest, read, write, Course, State};
 
@@ -375,29 +375,8 @@ fn check(course: &Course, n: u8, color: bool) -> Result<ExitCode, String> {
         "Running challenge {n:02}'s {own} checks, and lesson {n:02}'s {} …",
         all.len() - own
     );
-    // A check that starts a program which is not installed would fail against any code.
     let missing = crate::missing(&all, crate::installed);
-    let runnable: Vec<specs::Check> = all
-        .iter()
-        .zip(&missing)
-        .filter(|(_, needed)| needed.is_none())
-        .map(|(check, _)| *check)
-        .collect();
-    let mut ran = crate::run_checks(&runnable, &program).into_iter();
-    let outcomes: Vec<Outcome<'_>> = all
-        .iter()
-        .zip(&missing)
-        .map(|(check, needed)| Outcome {
-            check,
-            result: match needed {
-                Some(needed) => Verdict::NotRun(format!("needs {}", needed.program)),
-                None => ran.next().map_or_else(
-                    || Verdict::NotRun("the check did not finish".to_owned()),
-                    |outcome| outcome.result,
-                ),
-            },
-        })
-        .collect();
+    let outcomes = crate::run_installed(&all, &missing, &program);
     let passed = outcomes.iter().filter(|o| o.passed()).count();
     let mut report = specs::report(&outcomes, &program);
     report = report.replace("  ok      ", &paint("32", "  ok      "));

@@ -113,6 +113,35 @@ pub fn run_checks<'c>(
     outcomes
 }
 
+/// Every check of `all` on `program`, in order, except those that start a program [`missing`]
+/// found missing (such a check would fail against any code): they say what they need.
+pub fn run_installed<'c>(
+    all: &'c [specs::Check],
+    missing: &[Option<&'static Needed>],
+    program: &dyn specs::Program,
+) -> Vec<specs::Outcome<'c>> {
+    let runnable: Vec<specs::Check> = all
+        .iter()
+        .zip(missing)
+        .filter(|(_, needed)| needed.is_none())
+        .map(|(check, _)| *check)
+        .collect();
+    let mut ran = run_checks(&runnable, program).into_iter();
+    all.iter()
+        .zip(missing)
+        .map(|(check, needed)| specs::Outcome {
+            check,
+            result: match needed {
+                Some(needed) => specs::Verdict::NotRun(format!("needs {}", needed.program)),
+                None => ran.next().map_or_else(
+                    || specs::Verdict::NotRun("the check did not finish".to_owned()),
+                    |outcome| outcome.result,
+                ),
+            },
+        })
+        .collect()
+}
+
 /// Whether `program` can be started from `PATH` (as `program --version`).
 pub fn installed(program: &str) -> bool {
     Command::new(program)

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use course::{checks, hint_file, hints, package, port, task, Course, EXERCISES};
-use specs::{Outcome, Program, Settings, Verdict};
+use specs::{Program, Settings, Verdict};
 
 const HELP: &str = "\
 Exercises for \"Sessions in Rocket\", checked by what a browser would see.
@@ -229,29 +229,8 @@ fn check(course: &Course, n: u8, style: &Style) -> Result<ExitCode, String> {
         return Ok(ExitCode::FAILURE);
     }
     println!("Running lesson {n:02}'s {} checks …", all.len());
-    // A check that starts a program which is not installed would fail against any exercise.
     let missing = course::missing(&all, course::installed);
-    let runnable: Vec<specs::Check> = all
-        .iter()
-        .zip(&missing)
-        .filter(|(_, needed)| needed.is_none())
-        .map(|(check, _)| *check)
-        .collect();
-    let mut ran = course::run_checks(&runnable, &program).into_iter();
-    let outcomes: Vec<Outcome<'_>> = all
-        .iter()
-        .zip(&missing)
-        .map(|(check, needed)| Outcome {
-            check,
-            result: match needed {
-                Some(needed) => Verdict::NotRun(format!("needs {}", needed.program)),
-                None => ran.next().map_or_else(
-                    || Verdict::NotRun("the check did not finish".to_owned()),
-                    |outcome| outcome.result,
-                ),
-            },
-        })
-        .collect();
+    let outcomes = course::run_installed(&all, &missing, &program);
     let passed = outcomes.iter().filter(|o| o.passed()).count();
     // `checks` lists lesson n's own checks first, then the earlier lessons' it keeps.
     let own = specs::spec(n).map_or(0, <[_]>::len);
