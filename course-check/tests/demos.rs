@@ -43,7 +43,7 @@ const PROGRAMS: [(&str, &str, &str); 4] = [
 
 /// The chapters other than the lessons' whose "Try it" shows a script of their own,
 /// `docs/src/demos/<chapter>.sh`; each script runs the lessons it names.
-const CHAPTER_SCRIPTS: [&str; 1] = ["more-than-one-server"];
+const CHAPTER_SCRIPTS: [&str; 3] = ["lifetimes", "more-than-one-server", "secret-keys"];
 
 fn docs_src() -> PathBuf {
     workspace_root().join("docs").join("src")
