@@ -1,7 +1,8 @@
-//! The chapters' Try it scripts: each lesson's `docs/src/demos/lesson-0N.sh`, shown in the "Try it"
-//! section of its chapter (`docs/src/lesson-0N.md`) by an include inside a ```` ```sh ```` block,
-//! and run by `tests/demos.rs` with the real curl (and redis-server) against the lesson's real
-//! binary. The instructors' notes run the same script live and show no copy of it.
+//! The chapters' Try it scripts: each lesson's `docs/src/demos/lesson-0N.sh` (and a few other
+//! chapters' `docs/src/demos/<chapter>.sh`), shown in the "Try it" section of its chapter
+//! (`docs/src/<chapter>.md`) by an include inside a ```` ```sh ```` block, and run by
+//! `tests/demos.rs` with the real curl (and redis-server) against the lessons' real binaries. The
+//! instructors' notes run the same script live and show no copy of it.
 
 use std::path::Path;
 
@@ -41,15 +42,16 @@ pub fn port_variables(script: &str) -> Vec<PortVariable> {
     found
 }
 
-/// The include that shows lesson `package`'s script in its chapter, as the chapter writes it.
-pub fn include_line(package: &str) -> String {
-    format!("{{{{#include demos/{package}.sh}}}}")
+/// The include that shows chapter `chapter`'s script (`lesson-02`, `more-than-one-server`), as the
+/// chapter writes it.
+pub fn include_line(chapter: &str) -> String {
+    format!("{{{{#include demos/{chapter}.sh}}}}")
 }
 
 /// Whether `markdown` shows the script as a ```` ```sh ```` block holding only its include, so that
 /// what a reader copies is the tested script.
-pub fn shows_script(markdown: &str, package: &str) -> bool {
-    markdown.contains(&format!("```sh\n{}\n```\n", include_line(package)))
+pub fn shows_script(markdown: &str, chapter: &str) -> bool {
+    markdown.contains(&format!("```sh\n{}\n```\n", include_line(chapter)))
 }
 
 /// The chapter's "Try it" section: from its heading to the next heading of the same level or the

@@ -1,10 +1,11 @@
 //! Every command a reader is told to run runs as the book shows it. Each chapter's "Try it"
-//! (`docs/src/lesson-0N.md`) shows the lesson's script as a ```` ```sh ```` block holding only
-//! `{{#include demos/lesson-0N.sh}}`, and no other block of commands; the instructors' notes
+//! (`docs/src/lesson-0N.md`, and the chapters of `CHAPTER_SCRIPTS`) shows its script
+//! `docs/src/demos/<chapter>.sh` as a ```` ```sh ```` block holding only
+//! `{{#include demos/<chapter>.sh}}`, and no other block of commands; the instructors' notes
 //! (`docs/src/instructors/lesson-0N.md`) run that script live and hold none. The ignored test runs
-//! each script top to bottom with `bash`, the real curl (and redis-server for lesson 07) and the
-//! lesson's real binary, and compares what it prints with `docs/src/demos/lesson-0N.out`.
-//! `UPDATE_DEMOS=1` rewrites those.
+//! every script under `docs/src/demos/` top to bottom with `bash`, the real curl (and redis-server
+//! for lesson 07) and the real binaries of the lessons it names, and compares what it prints with
+//! `docs/src/demos/<chapter>.out`. `UPDATE_DEMOS=1` rewrites those.
 //!
 //! The script's `cargo run -p lesson-0N` is answered by a stand-in `cargo` first on its `PATH`,
 //! which runs the binary `cargo test` built (checked fresh first): a real `cargo run` would wait
@@ -16,7 +17,7 @@ use course_check::demo::{
     cargo_stand_in, command_blocks, include_line, normalise, port_variables, shows_script, try_it,
 };
 use course_check::transcript::curl_is_installed;
-use course_check::{assert_none, diff, lessons, read, relative, workspace_root, Lesson};
+use course_check::{assert_none, diff, lessons, read, relative, workspace_root};
 use std::fs;
 use std::net::{Ipv4Addr, TcpStream};
 use std::os::unix::fs::PermissionsExt;
@@ -40,29 +41,59 @@ const PROGRAMS: [(&str, &str, &str); 4] = [
     ("openssl", "version", "openssl"),
 ];
 
+/// The chapters other than the lessons' whose "Try it" shows a script of their own,
+/// `docs/src/demos/<chapter>.sh`; each script runs the lessons it names.
+const CHAPTER_SCRIPTS: [&str; 3] = ["lifetimes", "more-than-one-server", "secret-keys"];
+
 fn docs_src() -> PathBuf {
     workspace_root().join("docs").join("src")
 }
 
-fn script(lesson: &Lesson) -> PathBuf {
-    docs_src().join(format!("demos/{}.sh", lesson.package))
+fn script(chapter: &str) -> PathBuf {
+    docs_src().join(format!("demos/{chapter}.sh"))
 }
 
-fn expected(lesson: &Lesson) -> PathBuf {
-    docs_src().join(format!("demos/{}.out", lesson.package))
+/// Every script under `docs/src/demos/`, in order of name.
+fn scripts() -> Vec<PathBuf> {
+    let dir = docs_src().join("demos");
+    let mut scripts: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("read {}: {e}", relative(&dir)))
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "sh"))
+        .collect();
+    scripts.sort();
+    scripts
 }
 
 #[test]
 fn every_chapters_try_it_shows_its_script_and_no_other_commands() {
+    let chapters: Vec<String> = lessons(&workspace_root())
+        .into_iter()
+        .map(|lesson| lesson.package)
+        .chain(CHAPTER_SCRIPTS.map(str::to_owned))
+        .collect();
     let mut problems = Vec::new();
+    for script in scripts() {
+        let name = script.file_stem().unwrap_or_default().to_string_lossy();
+        if !chapters.iter().any(|chapter| *chapter == name) {
+            problems.push(format!(
+                "{}: no chapter shows it: add `{name}` to CHAPTER_SCRIPTS and show it in \
+                 docs/src/{name}.md",
+                relative(&script)
+            ));
+        }
+    }
     let mut shown = 0;
-    for lesson in lessons(&workspace_root()) {
-        let chapter = docs_src().join(format!("{}.md", lesson.package));
-        let Ok(markdown) = fs::read_to_string(&chapter) else {
-            continue; // tests/book.rs says that the chapter is missing
+    for chapter in &chapters {
+        let file = docs_src().join(format!("{chapter}.md"));
+        let place = relative(&file);
+        let Ok(markdown) = fs::read_to_string(&file) else {
+            problems.push(format!("{place}: missing"));
+            continue;
         };
-        let place = relative(&chapter);
-        for file in [script(&lesson), expected(&lesson)] {
+        let script = script(chapter);
+        for file in [script.clone(), script.with_extension("out")] {
             if !file.is_file() {
                 problems.push(format!("{place}: no {}", relative(&file)));
             }
@@ -71,12 +102,12 @@ fn every_chapters_try_it_shows_its_script_and_no_other_commands() {
             problems.push(format!("{place}: no \"## Try it\" section"));
             continue;
         };
-        if shows_script(section, &lesson.package) {
+        if shows_script(section, chapter) {
             shown += 1;
         } else {
             problems.push(format!(
                 "{place}: show the script in \"Try it\" as a ```sh block holding only `{}`",
-                include_line(&lesson.package)
+                include_line(chapter)
             ));
         }
         let blocks = command_blocks(section);
@@ -84,10 +115,10 @@ fn every_chapters_try_it_shows_its_script_and_no_other_commands() {
             problems.push(format!(
                 "{place}: \"Try it\" has {blocks} blocks of commands; the steps that need no \
                  browser belong in {}",
-                relative(&script(&lesson))
+                relative(&script)
             ));
         }
-        let notes = docs_src().join(format!("instructors/{}.md", lesson.package));
+        let notes = docs_src().join(format!("instructors/{chapter}.md"));
         if let Ok(notes_markdown) = fs::read_to_string(&notes) {
             let blocks = command_blocks(&notes_markdown);
             if blocks != 0 {
@@ -96,7 +127,7 @@ fn every_chapters_try_it_shows_its_script_and_no_other_commands() {
                     relative(&notes)
                 ));
             }
-        } // tests/instructors.rs says when the notes are missing
+        } // tests/instructors.rs says when a lesson's notes are missing
     }
     assert_none(
         problems,
@@ -118,11 +149,12 @@ impl Drop for ProcessGroup {
     }
 }
 
-/// Runs the lesson's Try it script in a fresh directory and returns its output, normalised, or what
-/// went wrong: a failure, a timeout, a server it left running.
-fn run_demo(lesson: &Lesson, script: &Path) -> Result<String, String> {
+/// Runs a Try it script in a fresh directory and returns its output, normalised, or what went
+/// wrong: a failure, a timeout, a server it left running.
+fn run_demo(script: &Path) -> Result<String, String> {
     let text = read(script);
-    let scratch = ScratchDir::new(&format!("demo-{}", lesson.package));
+    let name = script.file_stem().unwrap_or_default().to_string_lossy();
+    let scratch = ScratchDir::new(&format!("demo-{name}"));
     let bin = scratch.0.join("bin");
     fs::create_dir_all(&bin).expect("create the stand-in's directory");
     let cargo = bin.join("cargo");
@@ -197,14 +229,10 @@ fn every_try_it_script_runs_and_prints_what_its_chapter_shows() {
         panic!("{missing}");
     }
     let update = std::env::var_os(UPDATE).is_some();
-    let root = workspace_root();
+    let lessons = lessons(&workspace_root());
     let mut problems = Vec::new();
     let mut checked = 0;
-    for lesson in lessons(&root) {
-        let script = script(&lesson);
-        if !script.is_file() {
-            continue; // every_chapters_try_it_shows_its_script_and_no_other_commands says so
-        }
+    for script in scripts() {
         let shown = relative(&script);
         let text = read(&script);
         for (program, version, package) in PROGRAMS {
@@ -220,9 +248,13 @@ fn every_try_it_script_runs_and_prints_what_its_chapter_shows() {
                  {package}` (see the README)"
             );
         }
-        let binary = binary(&lesson);
-        assert_fresh(&lesson, &binary);
-        let printed = match run_demo(&lesson, &script) {
+        // The lessons the script names are those it runs: their binaries must be fresh.
+        for lesson in &lessons {
+            if text.contains(&lesson.package) {
+                assert_fresh(lesson, &binary(lesson));
+            }
+        }
+        let printed = match run_demo(&script) {
             Ok(printed) => printed,
             Err(problem) => {
                 problems.push(format!("{shown} {problem}"));
@@ -230,7 +262,7 @@ fn every_try_it_script_runs_and_prints_what_its_chapter_shows() {
             }
         };
         checked += 1;
-        let expected = expected(&lesson);
+        let expected = script.with_extension("out");
         let committed = fs::read_to_string(&expected).unwrap_or_default();
         if update {
             if committed != printed {
