@@ -5,7 +5,8 @@ jar=$(mktemp)
 # Starts lesson $1 in the background on port $2 (warning if it is taken) and waits until it
 # answers; its PID is $started.
 start() {
-  curl -s -o /dev/null http://127.0.0.1:$2/ && echo "Port $2 is taken: stop the server there first." >&2
+  curl -s -o /dev/null http://127.0.0.1:$2/ &&
+    echo "Port $2 is taken: stop the server there first." >&2
   ROCKET_PORT=$2 cargo run -p $1 &
   started=$!
   until curl -s -o /dev/null http://127.0.0.1:$2/; do kill -0 $started || break; sleep 0.2; done
@@ -22,7 +23,8 @@ value=$(awk '$6 == "session" { print $7 }' $jar)
 status 'the copy' -H "Cookie: session=$value" $url/user
 sleep 3
 # Past its Max-Age, curl's jar no longer sends the cookie, like a browser.
-echo "cookies sent from the jar 3 seconds later: $(curl -sv -o /dev/null -b $jar $url/user 2>&1 | grep -c '^> Cookie:')"
+sent=$(curl -sv -o /dev/null -b $jar $url/user 2>&1 | grep -c '^> Cookie:')
+echo "cookies sent from the jar 3 seconds later: $sent"
 # Sent by hand, the copy arrives, and the server refuses it: its expiry is inside the value.
 status 'the copy 3 seconds later' -H "Cookie: session=$value" $url/user
 curl -s -H "Cookie: session=$value" $url/login | grep -o 'Its time is up'

@@ -6,7 +6,8 @@ jar=$(mktemp)
 # Starts lesson $1 in the background on port $2 (warning if it is taken) and waits until it
 # answers; its PID is $started.
 start() {
-  curl -s -o /dev/null http://127.0.0.1:$2/ && echo "Port $2 is taken: stop the server there first." >&2
+  curl -s -o /dev/null http://127.0.0.1:$2/ &&
+    echo "Port $2 is taken: stop the server there first." >&2
   ROCKET_PORT=$2 cargo run -p $1 &
   started=$!
   until curl -s -o /dev/null http://127.0.0.1:$2/; do kill -0 $started || break; sleep 0.2; done
@@ -26,7 +27,8 @@ status 'Tim logs in on 8002' -c $jar -d nm=Tim $first/login
 curl -s -b $jar $second/user | grep Hello
 # The second process again, with a key of its own: the cookie does not decrypt there.
 kill $two; wait $two
-ROCKET_SECRET_KEY="$(openssl rand -base64 32)" start lesson-02 ${LESSON_02_PORT_2:-8902}; two=$started
+ROCKET_SECRET_KEY="$(openssl rand -base64 32)" start lesson-02 ${LESSON_02_PORT_2:-8902}
+two=$started
 status 'Tim on 8902, another key' -b $jar $second/user
 curl -s -b $jar $second/login | grep -o 'Could not be decrypted'
 status 'Tim on 8002' -b $jar $first/user
