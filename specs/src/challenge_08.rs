@@ -4,8 +4,9 @@
 
 use crate::challenges::{forms, Form};
 use crate::lesson_08::{
-    assert_logged_in_as, assert_not_logged_in, logged_in, main_part, signed_up, try_login,
-    try_signup, visit, DEMO_PASSWORD, DEMO_USER, INVALID, TIMS_NEW_PASSWORD, TIMS_PASSWORD,
+    assert_logged_in_as, assert_not_logged_in, assert_retry_after, logged_in, main_part, signed_up,
+    try_login, try_signup, visit, DEMO_PASSWORD, DEMO_USER, INVALID, TIMS_NEW_PASSWORD,
+    TIMS_PASSWORD,
 };
 use crate::steps::{
     assert_has_a_message, assert_redirect, assert_shows, assert_status, cookie_header, describe,
@@ -101,16 +102,12 @@ fn assert_4xx(response: &Response) -> Result<(), Failure> {
     }
 }
 
-/// Expects `429 Too Many Requests` with a `Retry-After`.
+/// Lesson 08's 429 with one `Retry-After` of 1 to 900 seconds, the failure saying where.
 fn assert_throttled(response: &Response, where_: &str) -> Result<(), Failure> {
-    if response.status == 429 && response.header_values("Retry-After").len() == 1 {
-        Ok(())
-    } else {
-        Err(Failure::of(
-            format!("{where_}: 429 with one Retry-After"),
-            response,
-        ))
-    }
+    assert_retry_after(response).map_err(|mut failure| {
+        failure.expected = format!("{where_}: {}", failure.expected);
+        failure
+    })
 }
 
 /// Expects the account `name` still there: its password logs in.

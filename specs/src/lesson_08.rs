@@ -688,16 +688,21 @@ fn five_failures_close_the_door(program: &dyn Program) -> Result<(), Failure> {
     let app = start(program)?;
     fail_five_times(&app, DEMO_USER)?;
     let (response, cookie) = try_login(&app, DEMO_USER, DEMO_PASSWORD)?;
-    assert_status(&response, 429)?;
+    assert_retry_after(&response)?;
     assert_no_set_cookie(&response)?;
-    assert_not_logged_in(&app, &cookie)?;
+    assert_not_logged_in(&app, &cookie)
+}
+
+/// Expects a 429 with one `Retry-After` of 1 to 900 seconds.
+pub(crate) fn assert_retry_after(response: &Response) -> Result<(), Failure> {
+    assert_status(response, 429)?;
     let retry_after = response.header_values("Retry-After");
     match retry_after[..] {
         [seconds] if seconds.parse::<u32>().is_ok_and(|s| (1..=900).contains(&s)) => Ok(()),
         _ => Err(Failure {
             request: String::new(),
             expected: "one Retry-After: <seconds, 1 to 900>".to_owned(),
-            got: format!("Retry-After: {retry_after:?}\n{}", describe(&response)),
+            got: format!("Retry-After: {retry_after:?}\n{}", describe(response)),
         }),
     }
 }
@@ -724,18 +729,24 @@ fn the_door_opens_when_the_window_passes(program: &dyn Program) -> Result<(), Fa
     })
 }
 
+/// Posts the user page's password form from the browser with `cookie`, with its token, the
+/// current password `current` and Tim's new one.
+fn change_password(app: &App, cookie: &str, current: &str) -> Result<Response, Failure> {
+    let token = user_token(app, cookie)?;
+    let body = format!(
+        "csrf_token={token}&current={}&new={}",
+        form_encode(current),
+        form_encode(TIMS_NEW_PASSWORD)
+    );
+    Ok(app.post_form("/password", &body, &[cookie]))
+}
+
 fn a_password_change_ends_the_other_sessions(program: &dyn Program) -> Result<(), Failure> {
     let app = start(program)?;
     let here = signed_up(&app, "Tim", TIMS_PASSWORD)?;
     let elsewhere = logged_in(&app, "Tim", TIMS_PASSWORD)?;
     let someone_else = logged_in(&app, DEMO_USER, DEMO_PASSWORD)?;
-    let token = user_token(&app, &here)?;
-    let body = format!(
-        "csrf_token={token}&current={}&new={}",
-        form_encode(TIMS_PASSWORD),
-        form_encode(TIMS_NEW_PASSWORD)
-    );
-    let response = app.post_form("/password", &body, &[&here]);
+    let response = change_password(&app, &here, TIMS_PASSWORD)?;
     assert_redirect(&response, "/user")?;
     assert_set_cookies(&response, &[BROWSER_SESSION])?;
     let after = cookie_header(&[&here], &response)?;
@@ -752,12 +763,7 @@ fn a_password_change_needs_the_current_password(program: &dyn Program) -> Result
     let app = start(program)?;
     let here = signed_up(&app, "Tim", TIMS_PASSWORD)?;
     let elsewhere = logged_in(&app, "Tim", TIMS_PASSWORD)?;
-    let token = user_token(&app, &here)?;
-    let body = format!(
-        "csrf_token={token}&current=not+my+password&new={}",
-        form_encode(TIMS_NEW_PASSWORD)
-    );
-    let response = app.post_form("/password", &body, &[&here]);
+    let response = change_password(&app, &here, "not my password")?;
     assert_status(&response, 422)?;
     assert_no_set_cookie(&response)?;
     assert_logged_in_as(&app, &here, "Tim")?;
@@ -768,25 +774,13 @@ fn a_password_change_needs_the_current_password(program: &dyn Program) -> Result
 fn a_password_change_is_throttled_too(program: &dyn Program) -> Result<(), Failure> {
     let app = start(program)?;
     let here = signed_up(&app, "Tim", TIMS_PASSWORD)?;
-    let change = |current: &str| {
-        let token = user_token(&app, &here)?;
-        let body = format!(
-            "csrf_token={token}&current={}&new={}",
-            form_encode(current),
-            form_encode(TIMS_NEW_PASSWORD)
-        );
-        Ok::<_, Failure>(app.post_form("/password", &body, &[&here]))
-    };
     for attempt in 0..5 {
-        assert_status(&change(&format!("wrong password {attempt}"))?, 422)?;
+        let response = change_password(&app, &here, &format!("wrong password {attempt}"))?;
+        assert_status(&response, 422)?;
     }
-    let response = change(TIMS_PASSWORD)?;
-    assert_status(&response, 429)?;
-    if response.header_values("Retry-After").len() != 1 {
-        return Err(Failure::of("one Retry-After header", &response));
-    }
+    assert_retry_after(&change_password(&app, &here, TIMS_PASSWORD)?)?;
     let (response, _) = try_login(&app, "Tim", TIMS_PASSWORD)?;
-    assert_status(&response, 429)?;
+    assert_retry_after(&response)?;
     assert_logged_in_as(&app, &here, "Tim")
 }
 
