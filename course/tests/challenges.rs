@@ -409,7 +409,11 @@ const WRONG: &[Wrong] = &[
         challenge: 8,
         label: "not-counted",
         what: "a wrong password here not counted by the throttle: a stolen session guesses freely",
-        patches: &[("src/main.rs", "        throttle.failed(&name);\n", "")],
+        patches: &[(
+            "src/main.rs",
+            "        throttle.failed(&name);\n        let wrong = form::Error::validation(\"That is not your password.\");",
+            "        let wrong = form::Error::validation(\"That is not your password.\");",
+        )],
         fails: "5 wrong passwords at /account/delete count as failed logins",
     },
     Wrong {
@@ -420,8 +424,7 @@ const WRONG: &[Wrong] = &[
             "src/main.rs",
             "    if let Some(retry_after) = throttle.retry_after(&name) {\n        \
              let page = render(Some(visitor), \"delete\", context! { retry_after });\n        \
-             let header = Header::new(\"Retry-After\", retry_after.to_string());\n        \
-             return Err(Refusal::Throttled(page, header));\n    }\n",
+             return Err(Refusal::throttled(page, retry_after));\n    }\n",
             "",
         )],
         fails: "5 wrong passwords at /account/delete count as failed logins",

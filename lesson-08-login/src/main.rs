@@ -238,6 +238,13 @@ enum Refusal {
     #[response(status = 429)]
     Throttled(Page, Header<'static>),
 }
+
+impl Refusal {
+    /// The 429, its `Retry-After` saying how many seconds to wait.
+    fn throttled(page: Page, retry_after: i64) -> Refusal {
+        Refusal::Throttled(page, Header::new("Retry-After", retry_after.to_string()))
+    }
+}
 // ANCHOR_END: refusal
 
 // ANCHOR: render
@@ -301,8 +308,7 @@ async fn login<'r>(
     if let Some(retry_after) = throttle.retry_after(username) {
         let values = context! { retry_after, remember: true };
         let page = render(Some(visitor), "login", values);
-        let header = Header::new("Retry-After", retry_after.to_string());
-        return Err(Refusal::Throttled(page, header));
+        return Err(Refusal::throttled(page, retry_after));
     }
     if !accounts.verify(username, login.password).await {
         throttle.failed(username);
@@ -400,10 +406,9 @@ async fn change_password<'r>(
     if let Some(retry_after) = throttle.retry_after(&name) {
         let wait = format!("Too many wrong passwords. Try again in {retry_after} seconds.");
         form.context.push_error(form::Error::validation(wait));
-        let header = Header::new("Retry-After", retry_after.to_string());
-        return Err(Refusal::Throttled(
+        return Err(Refusal::throttled(
             user_page(visitor, &form.context),
-            header,
+            retry_after,
         ));
     }
     if let Some(change) = &form.value {
