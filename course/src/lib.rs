@@ -547,7 +547,7 @@ pub fn exercise_manifest(
         Ok(Item::Value(value))
     };
     // The lesson's `section`, every `key.workspace = true` in it replaced by the workspace's value.
-    let written_out = |section: &str, entries: Vec<(&str, &Item)>| -> Result<Table, String> {
+    let written_out = |section: &str, entries: &[(String, Item)]| -> Result<Table, String> {
         let mut table = Table::new();
         for (key, item) in entries {
             let only_workspace = item.as_table_like().is_some_and(|table| table.len() == 1);
@@ -583,7 +583,7 @@ pub fn exercise_manifest(
     let mut out = DocumentMut::new();
     let mut package_entries = entries(&lesson, "package");
     package_entries.retain(|(key, _)| key != "description");
-    let mut package_table = written_out("package", borrowed(&package_entries))?;
+    let mut package_table = written_out("package", &package_entries)?;
     package_table.insert("name", toml_edit::value(package));
     let header =
         format!("# Exercise {n:02}, started from {origin} by `cargo course start {n:02}`.\n\n");
@@ -600,7 +600,7 @@ pub fn exercise_manifest(
             dependencies.push((key, item));
         }
     }
-    let dependencies = written_out("dependencies", borrowed(&dependencies))?;
+    let dependencies = written_out("dependencies", &dependencies)?;
     out.insert("dependencies", Item::Table(dependencies));
 
     // `[lints] workspace = true` and the workspace's profiles, as the exercise's own tables.
@@ -623,13 +623,6 @@ pub fn exercise_manifest(
 fn parse(toml: &str) -> Result<DocumentMut, String> {
     toml.parse()
         .map_err(|e| format!("a Cargo.toml of the course does not parse: {e}"))
-}
-
-fn borrowed(entries: &[(String, Item)]) -> Vec<(&str, &Item)> {
-    entries
-        .iter()
-        .map(|(key, item)| (key.as_str(), item))
-        .collect()
 }
 
 /// Numbers `table` and the tables under it in the order they were inserted, so that the file lists
