@@ -1,6 +1,6 @@
 //! Tests against a real Redis, each with its own server on a free port, `#[ignore]`d: `cargo test
 //! -p lesson-07 -- --ignored` (CI does, through `.ci/run`). Each runs twice: on the machine's Redis
-//! (Debian package `redis-server`) and on Redis 6.2 (`test-support/redis-6`), since the lesson
+//! (Debian package `redis-server`) and on Redis 6.2 (`tools/test-support/redis-6`), since the lesson
 //! promises Redis 6.0 and later.
 
 use super::super::store::Store;
@@ -34,7 +34,7 @@ fn pttl(redis: &RedisServer, key: &str) -> i64 {
 
 // ANCHOR: test_two_servers
 #[test]
-#[ignore = "needs redis-server and test-support/redis-6: see README"]
+#[ignore = "needs redis-server and tools/test-support/redis-6: see README"]
 fn two_servers_sharing_redis_share_sessions_logout_and_log_out_everywhere() {
     for redis in every_redis() {
         let (one, two) = (server_on(&redis), server_on(&redis));
@@ -63,7 +63,7 @@ fn two_servers_sharing_redis_share_sessions_logout_and_log_out_everywhere() {
 // ANCHOR_END: test_two_servers
 
 #[test]
-#[ignore = "needs redis-server and test-support/redis-6: see README"]
+#[ignore = "needs redis-server and tools/test-support/redis-6: see README"]
 fn redis_keeps_the_session_for_what_is_left_and_the_users_set_longer() {
     for redis in every_redis() {
         let app = with_setting(app_with_key(TEST_KEY), "session_store", redis.url());
@@ -90,7 +90,7 @@ fn redis_keeps_the_session_for_what_is_left_and_the_users_set_longer() {
 }
 
 #[rocket::async_test]
-#[ignore = "needs redis-server and test-support/redis-6: see README"]
+#[ignore = "needs redis-server and tools/test-support/redis-6: see README"]
 async fn a_late_refresh_cannot_bring_a_deleted_session_back_in_redis() {
     for redis in every_redis() {
         let lifetime = chrono::TimeDelta::seconds(300);
@@ -112,7 +112,7 @@ async fn a_late_refresh_cannot_bring_a_deleted_session_back_in_redis() {
 }
 
 #[test]
-#[ignore = "needs redis-server and test-support/redis-6: see README"]
+#[ignore = "needs redis-server and tools/test-support/redis-6: see README"]
 fn a_command_redis_refuses_is_not_reported_as_an_outage() {
     let redis = RedisServer::start_6(README);
     let mut connection = redis::Client::open(redis.url()).unwrap();
@@ -130,7 +130,7 @@ fn a_command_redis_refuses_is_not_reported_as_an_outage() {
 }
 
 #[test]
-#[ignore = "needs redis-server and test-support/redis-6: see README"]
+#[ignore = "needs redis-server and tools/test-support/redis-6: see README"]
 fn a_refused_command_answers_503_and_changes_no_cookie() {
     for redis in every_redis() {
         let server = server_on(&redis);
@@ -144,7 +144,7 @@ fn a_refused_command_answers_503_and_changes_no_cookie() {
 
 // ANCHOR: test_redis_lost
 #[test]
-#[ignore = "needs redis-server and test-support/redis-6: see README"]
+#[ignore = "needs redis-server and tools/test-support/redis-6: see README"]
 fn an_outage_changes_nothing_and_the_first_request_after_it_works_on_every_server() {
     for mut redis in every_redis() {
         let (one, two) = (server_on(&redis), server_on(&redis));
@@ -190,7 +190,7 @@ fn an_outage_changes_nothing_and_the_first_request_after_it_works_on_every_serve
 // ANCHOR_END: test_redis_lost
 
 #[test]
-#[ignore = "needs redis-server and test-support/redis-6: see README"]
+#[ignore = "needs redis-server and tools/test-support/redis-6: see README"]
 fn two_requests_at_once_the_last_write_wins_in_redis_too() {
     for redis in every_redis() {
         let server = server_on(&redis);

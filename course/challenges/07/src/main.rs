@@ -56,7 +56,7 @@ fn five_minutes() -> NonZeroU32 {
     NonZeroU32::new(300).expect("300 is not zero")
 }
 
-/// About 30 MiB of sessions: `bench/run --lesson-07-only` measured 311 to 327 bytes each.
+/// About 30 MiB of sessions: `tools/bench/run --lesson-07-only` measured 311 to 327 bytes each.
 fn a_small_servers_worth() -> NonZeroUsize {
     NonZeroUsize::new(100_000).expect("100 000 is not zero")
 }
