@@ -1,11 +1,11 @@
 //! A headless Chromium driven through chromedriver, over WebDriver's JSON-over-HTTP protocol
-//! (W3C WebDriver, <https://www.w3.org/TR/webdriver2/>), with std's `TcpStream` and `serde_json`.
-//! Blocking on purpose: a test is a sequence of steps, and a hand-written client this small keeps
-//! an async runtime, an HTTP stack and a TLS library out of the course's build.
+//! (W3C WebDriver, <https://www.w3.org/TR/webdriver2/>), with the tests' one HTTP client
+//! (`test_support::try_request`) and `serde_json`. Blocking on purpose: a test is a sequence of
+//! steps, and a client this small keeps an async runtime, a second HTTP stack and a TLS library
+//! (fantoccini and thirtyfour bring hyper and rustls) out of the course's build.
 
 use std::cell::RefCell;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{Ipv4Addr, SocketAddr, TcpStream};
+use std::net::{Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -18,8 +18,6 @@ use test_support::free_port;
 const WAIT: Duration = Duration::from_secs(15);
 /// How long chromedriver has to start, and Chromium to start or to close.
 const BROWSER_TIMEOUT: Duration = Duration::from_secs(60);
-/// How long one WebDriver command may take before the test gives up on it.
-const COMMAND_TIMEOUT: Duration = Duration::from_secs(90);
 /// How often a condition is checked again while a test waits for it.
 const POLL: Duration = Duration::from_millis(50);
 
@@ -339,61 +337,24 @@ impl<'p> Browser<'p> {
         path: &str,
         body: Option<&Value>,
     ) -> Result<Value, WebDriverError> {
-        let unreachable = |e: std::io::Error| WebDriverError {
-            error: "chromedriver unreachable".to_owned(),
-            message: e.to_string(),
-        };
-        let mut stream = TcpStream::connect_timeout(&self.driver_addr, Duration::from_secs(5))
-            .map_err(unreachable)?;
-        stream
-            .set_read_timeout(Some(COMMAND_TIMEOUT))
-            .map_err(unreachable)?;
         // A POST without parameters (a click) still sends an empty JSON object.
         let body = match (body, method) {
             (Some(body), _) => body.to_string(),
             (None, "POST") => "{}".to_owned(),
             (None, _) => String::new(),
         };
-        let request = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json; charset=utf-8\r\n\
-             Content-Length: {}\r\n\r\n{body}",
-            self.driver_addr,
-            body.len()
-        );
-        stream.write_all(request.as_bytes()).map_err(unreachable)?;
-        // chromedriver keeps the connection open after its answer (even when asked to close it),
-        // so the answer is read as far as its Content-Length says.
-        let mut reader = BufReader::new(stream);
-        let mut status_line = String::new();
-        reader.read_line(&mut status_line).map_err(unreachable)?;
-        let status: u16 = status_line
-            .split(' ')
-            .nth(1)
-            .and_then(|code| code.parse().ok())
-            .unwrap_or_default();
-        let mut length = 0;
-        loop {
-            let mut line = String::new();
-            reader.read_line(&mut line).map_err(unreachable)?;
-            let line = line.trim_end();
-            if line.is_empty() {
-                break;
-            }
-            if let Some((name, value)) = line.split_once(':') {
-                if name.eq_ignore_ascii_case("content-length") {
-                    length = value.trim().parse().unwrap_or_default();
-                }
-            }
-        }
-        let mut json = vec![0; length];
-        reader.read_exact(&mut json).map_err(unreachable)?;
-        let json = String::from_utf8_lossy(&json);
-        let answer: Value = serde_json::from_str(&json).map_err(|e| WebDriverError {
+        let headers = ["Content-Type: application/json; charset=utf-8"];
+        let response = test_support::try_request(self.driver_addr, method, path, &headers, &body)
+            .map_err(|message| WebDriverError {
+            error: "chromedriver unreachable".to_owned(),
+            message,
+        })?;
+        let answer: Value = serde_json::from_str(&response.body).map_err(|e| WebDriverError {
             error: "bad answer".to_owned(),
-            message: format!("{e}: {json}"),
+            message: format!("{e}: {}", response.body),
         })?;
         let value = answer["value"].clone();
-        if status == 200 {
+        if response.status == 200 {
             Ok(value)
         } else {
             Err(WebDriverError {

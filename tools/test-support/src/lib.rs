@@ -1,7 +1,8 @@
 //! Test-only helpers shared by the lessons, `specs` and `e2e`. Not teaching material: the specs and
 //! a lesson's own tests say what they check; this crate only builds and starts a lesson's binary as
-//! a real process and speaks plain HTTP/1.0 to it over 127.0.0.1, with no dependencies, so that a
-//! lesson is checked as `cargo run -p lesson-0N` starts it, from the workspace root.
+//! a real process and speaks plain HTTP/1.0 to it over 127.0.0.1 (the one HTTP client of the
+//! tests, chromedriver's too), with no dependencies, so that a lesson is checked as
+//! `cargo run -p lesson-0N` starts it, from the workspace root.
 
 pub mod redis;
 
@@ -12,6 +13,10 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
+
+/// How long an answer may take: chromedriver's first command starts Chromium, which can take
+/// most of a minute on a busy machine with two cores.
+const READ_TIMEOUT: Duration = Duration::from_secs(90);
 
 /// How long a lesson may take to start listening before the test gives up.
 const START_TIMEOUT: Duration = Duration::from_secs(60);
@@ -208,7 +213,7 @@ pub fn post_form(addr: SocketAddr, path: &str, body: &str, headers: &[&str]) -> 
 /// Like [`get`], but says what went wrong (no connection, the connection dropped, no HTTP) instead
 /// of panicking.
 pub fn try_get(addr: SocketAddr, path: &str, headers: &[&str]) -> Result<Response, String> {
-    try_send(addr, &format!("GET {path}"), headers, "")
+    try_request(addr, "GET", path, headers, "")
 }
 
 /// Like [`post_form`], but says what went wrong instead of panicking.
@@ -218,28 +223,19 @@ pub fn try_post_form(
     body: &str,
     headers: &[&str],
 ) -> Result<Response, String> {
-    let form_headers = [
-        "Content-Type: application/x-www-form-urlencoded".to_owned(),
-        format!("Content-Length: {}", body.len()),
-    ];
-    let all: Vec<&str> = form_headers
-        .iter()
-        .map(String::as_str)
-        .chain(headers.iter().copied())
-        .collect();
-    try_send(addr, &format!("POST {path}"), &all, body)
+    let content_type = ["Content-Type: application/x-www-form-urlencoded"];
+    let all: Vec<&str> = content_type.iter().chain(headers).copied().collect();
+    try_request(addr, "POST", path, &all, body)
 }
 
 /// The request as a reader wants to see it in a failure: the method and path, the header lines
 /// a check chose (such as `Cookie:`), and the form it sent.
-fn shown_request(method_and_path: &str, headers: &[&str], body: &str) -> String {
-    let mut lines = vec![method_and_path.to_owned()];
+fn shown_request(method: &str, path: &str, headers: &[&str], body: &str) -> String {
+    let mut lines = vec![format!("{method} {path}")];
     lines.extend(
         headers
             .iter()
-            .filter(|line| {
-                !line.starts_with("Content-Type:") && !line.starts_with("Content-Length:")
-            })
+            .filter(|line| !line.starts_with("Content-Type:"))
             .map(|line| (*line).to_owned()),
     );
     if !body.is_empty() {
@@ -248,24 +244,31 @@ fn shown_request(method_and_path: &str, headers: &[&str], body: &str) -> String 
     lines.join("\n")
 }
 
-fn try_send(
+/// Sends one HTTP/1.0 request (`Content-Length` added when there is a `body`) and reads its
+/// answer: as far as its `Content-Length` says, or else to the end of the connection. The specs
+/// speak to the lessons with it, and `e2e` to chromedriver, which keeps a connection open after
+/// its answer.
+pub fn try_request(
     addr: SocketAddr,
-    method_and_path: &str,
+    method: &str,
+    path: &str,
     headers: &[&str],
     body: &str,
 ) -> Result<Response, String> {
-    let shown = shown_request(method_and_path, headers, body);
+    let shown = shown_request(method, path, headers, body);
     let failed = |what: &str, e: &dyn std::fmt::Display| format!("{shown}\n{what}: {e}");
-    let mut stream = TcpStream::connect(addr).map_err(|e| failed("could not connect", &e))?;
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(5))
+        .map_err(|e| failed("could not connect", &e))?;
     stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
+        .set_read_timeout(Some(READ_TIMEOUT))
         .map_err(|e| failed("could not set a read timeout", &e))?;
-    // HTTP/1.0: the server answers with a Content-Length and closes, so reading to the end
-    // is the whole response (no chunked encoding to undo).
-    let mut request = format!("{method_and_path} HTTP/1.0\r\nHost: {addr}\r\n");
+    let mut request = format!("{method} {path} HTTP/1.0\r\nHost: {addr}\r\n");
     for header in headers {
         request.push_str(header);
         request.push_str("\r\n");
+    }
+    if !body.is_empty() || method == "POST" {
+        request.push_str(&format!("Content-Length: {}\r\n", body.len()));
     }
     request.push_str("\r\n");
     request.push_str(body);
@@ -273,13 +276,40 @@ fn try_send(
         .write_all(request.as_bytes())
         .map_err(|e| failed("could not send the request", &e))?;
     let mut raw = Vec::new();
-    stream
-        .read_to_end(&mut raw)
-        .map_err(|e| failed("the connection broke while reading the answer", &e))?;
+    let mut chunk = [0; 8192];
+    let mut expected = None;
+    loop {
+        if expected.is_none() {
+            expected = whole_length(&raw);
+        }
+        if expected.is_some_and(|length| raw.len() >= length) {
+            break;
+        }
+        match stream.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => raw.extend_from_slice(&chunk[..n]),
+            Err(e) => return Err(failed("the connection broke while reading the answer", &e)),
+        }
+    }
     let mut response = Response::parse(&String::from_utf8_lossy(&raw))
         .map_err(|e| failed("no HTTP answer", &e))?;
     response.request = shown;
     Ok(response)
+}
+
+/// The length of the whole answer (head and body), once its head is in and says `Content-Length`.
+fn whole_length(raw: &[u8]) -> Option<usize> {
+    let head_end = raw.windows(4).position(|window| window == b"\r\n\r\n")? + 4;
+    let head = String::from_utf8_lossy(&raw[..head_end]);
+    let length = head.lines().find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        if name.eq_ignore_ascii_case("content-length") {
+            value.trim().parse::<usize>().ok()
+        } else {
+            None
+        }
+    })?;
+    Some(head_end + length)
 }
 
 /// Reads `pipe` to its end on a thread of its own, adding what comes to `printed` as it comes.
