@@ -113,6 +113,7 @@ fn patched(path: &Path, from: &str, to: &str) {
 }
 
 #[test]
+#[ignore = "builds an exercise in a copy of the workspace (10 s and more): cargo test -- --ignored"]
 fn start_check_fail_copy_the_reference_check_pass() {
     let root = copy_of_the_workspace("loop");
     let total = course::checks(1).expect("exercise 01").len();
@@ -236,6 +237,7 @@ fn start_check_fail_copy_the_reference_check_pass() {
 }
 
 #[test]
+#[ignore = "builds an exercise in a copy of the workspace (10 s and more): cargo test -- --ignored"]
 fn check_07_without_redis_server_runs_the_other_checks_and_says_what_to_install() {
     let root = copy_of_the_workspace("no-redis");
     let path = path_without_redis_server(&root);

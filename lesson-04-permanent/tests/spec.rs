@@ -1,8 +1,9 @@
 //! Lesson 04's spec (package `specs`), and the checks of earlier lessons it keeps, run against
 //! this lesson's real binary started from the workspace root, the way `cargo run -p lesson-04`
-//! starts it. The last test shows that the spec tells this lesson from the one before.
+//! starts it. The third test shows that the spec tells this lesson from the one before; the
+//! checks that wait out a lifetime (seconds each) run under `cargo test -- --ignored`.
 
-use specs::{assert_passes, assert_points_fail, kept, spec, Binary};
+use specs::{assert_passes, assert_points_fail, assert_waiting, kept, quick, spec, Binary};
 use test_support::workspace_root;
 
 fn this_lesson() -> Binary {
@@ -14,17 +15,26 @@ fn this_lesson() -> Binary {
 
 #[test]
 fn passes_the_lesson_04_spec() {
-    assert_passes(spec(4).expect("lesson 04 has a spec"), &this_lesson());
+    assert_passes(
+        &quick(spec(4).expect("lesson 04 has a spec")),
+        &this_lesson(),
+    );
 }
 
 #[test]
 fn keeps_what_earlier_lessons_promised() {
-    assert_passes(&kept(4), &this_lesson());
+    assert_passes(&quick(&kept(4)), &this_lesson());
 }
 
 #[test]
 fn lesson_03_fails_the_point_checks_of_lesson_04() {
     let previous = Binary::built("lesson-03");
-    let report = assert_points_fail(spec(4).expect("lesson 04 has a spec"), &previous);
+    let report = assert_points_fail(&quick(spec(4).expect("lesson 04 has a spec")), &previous);
     println!("{report}");
+}
+
+#[test]
+#[ignore = "waits out session lifetimes or a login window, seconds each: cargo test -- --ignored"]
+fn passes_the_checks_that_wait() {
+    assert_waiting(4, &this_lesson(), Some(&Binary::built("lesson-03")));
 }

@@ -1,9 +1,10 @@
 //! Lesson 07's spec (package `specs`), and the checks of earlier lessons it keeps, run against this
 //! lesson's real binary started from the workspace root. The checks that start a `redis-server`
-//! are `#[ignore]`d with it. The last test shows that the spec tells this lesson from lesson 06.
+//! are `#[ignore]`d with it, and so are the checks that wait out a lifetime. The fourth test
+//! shows that the spec tells this lesson from lesson 06.
 
 use specs::lesson_07::NEEDS_REDIS;
-use specs::{assert_passes, assert_points_fail, kept, spec, Binary, Check};
+use specs::{assert_passes, assert_points_fail, assert_waiting, kept, quick, spec, Binary, Check};
 use test_support::workspace_root;
 
 fn this_lesson() -> Binary {
@@ -19,12 +20,12 @@ fn checks(with_redis: bool) -> Vec<Check> {
 
 #[test]
 fn passes_the_lesson_07_checks_that_need_no_redis() {
-    assert_passes(&checks(false), &this_lesson());
+    assert_passes(&quick(&checks(false)), &this_lesson());
 }
 
 #[test]
 fn keeps_what_earlier_lessons_promised() {
-    assert_passes(&kept(7), &this_lesson());
+    assert_passes(&quick(&kept(7)), &this_lesson());
 }
 
 #[test]
@@ -41,4 +42,11 @@ fn lesson_06_fails_the_point_checks_of_lesson_07() {
         &Binary::built("lesson-06"),
     );
     println!("{report}");
+}
+
+/// Its points that wait are also held against lesson 06 by the test above, with Redis.
+#[test]
+#[ignore = "waits out session lifetimes, seconds each: cargo test -- --ignored"]
+fn passes_the_checks_that_wait() {
+    assert_waiting(7, &this_lesson(), None);
 }

@@ -73,17 +73,20 @@ pub(crate) const CHECKS: &[Check] = &[
     ),
     Check::new(EXPIRY, EXPIRED, an_expired_session_is_refused)
         .the_point()
-        .restarting(),
+        .restarting()
+    .waiting(),
     Check::new(PANEL_TIME_UP, EXPIRED, the_panel_says_the_time_is_up)
         .the_point()
-        .restarting(),
+        .restarting()
+    .waiting(),
     Check::new(
         "with session_lifetime = 3, a kept-signed-in session that is used keeps going past 3 seconds",
         LIFETIMES,
         a_used_session_slides_past_its_lifetime,
     )
     .the_point()
-    .restarting(),
+    .restarting()
+    .waiting(),
     Check::new(
         "session_lifetime = 30 gives the cookie `Max-Age=30`",
         CHANGED,

@@ -80,8 +80,10 @@ pub(crate) const CHECKS: &[Check] = &[
         RECORDS,
         the_store_forgets_an_expired_session,
     )
-    .restarting(),
-    Check::new(PANEL_OVER, RECORDS, the_panel_says_an_expired_session_is_over).restarting(),
+    .restarting()
+    .waiting(),
+    Check::new(PANEL_OVER, RECORDS, the_panel_says_an_expired_session_is_over).restarting()
+    .waiting(),
     Check::new(
         "restarted, a memory store has forgotten every session, even with the same secret key",
         PITFALLS,

@@ -67,7 +67,8 @@ pub(crate) const CHECKS: &[Check] = &[
         the_absolute_lifetime_ends_a_busy_session,
     )
     .the_point()
-    .restarting(),
+    .restarting()
+    .waiting(),
     Check::new(
         "session_store_capacity = 2 holds two sessions: a third login is held and one of the first two is dropped",
         FLOOD,

@@ -149,7 +149,8 @@ pub(crate) const CHECKS: &[Check] = &[
         THROTTLE,
         the_door_opens_when_the_window_passes,
     )
-    .restarting(),
+    .restarting()
+    .waiting(),
     Check::new(
         "changing the password ends Tim's other sessions, keeps this one under a new id, and only the new password logs in",
         PASSWORD,

@@ -324,6 +324,9 @@ pub struct Check {
     /// True when the check starts the program more than once or with its own [`Settings`] (a key,
     /// a lifetime): it cannot run against a server that is already running.
     pub restarts: bool,
+    /// True when the check waits out a lifetime or a throttle's window (seconds of waiting): a
+    /// lesson's `cargo test` leaves it to `cargo test -- --ignored` (see [`assert_waiting`]).
+    pub waits: bool,
     pub run: fn(&dyn Program) -> Result<(), Failure>,
 }
 
@@ -339,6 +342,7 @@ impl Check {
             hint,
             point: false,
             restarts: false,
+            waits: false,
             run,
         }
     }
@@ -354,6 +358,12 @@ impl Check {
         self.restarts = true;
         self
     }
+
+    /// Marks the check as one that waits out a lifetime or a window.
+    const fn waiting(mut self) -> Check {
+        self.waits = true;
+        self
+    }
 }
 
 impl fmt::Debug for Check {
@@ -362,6 +372,7 @@ impl fmt::Debug for Check {
             .field("name", &self.name)
             .field("point", &self.point)
             .field("restarts", &self.restarts)
+            .field("waits", &self.waits)
             .finish_non_exhaustive()
     }
 }
@@ -553,6 +564,38 @@ pub fn assert_passes(checks: &[Check], program: &dyn Program) {
     let outcomes = run(checks, program);
     if !outcomes.iter().all(Outcome::passed) {
         panic!("{}", report(&outcomes, program));
+    }
+}
+
+/// The checks of `checks` that answer at once: a lesson's `cargo test` runs these.
+pub fn quick(checks: &[Check]) -> Vec<Check> {
+    checks
+        .iter()
+        .filter(|check| !check.waits)
+        .copied()
+        .collect()
+}
+
+/// For a lesson's `#[ignore]`d test: the checks of lesson `lesson`'s spec and of those it keeps
+/// that wait out a lifetime or a window pass against `program`, and those of them that are the
+/// lesson's point fail against `previous` (where the lesson's quick test has one to run).
+pub fn assert_waiting(lesson: u8, program: &dyn Program, previous: Option<&dyn Program>) {
+    let own: Vec<Check> = spec(lesson)
+        .unwrap_or_default()
+        .iter()
+        .filter(|check| check.waits)
+        .copied()
+        .collect();
+    let mut all = own.clone();
+    all.extend(kept(lesson).into_iter().filter(|check| check.waits));
+    assert!(
+        !all.is_empty(),
+        "lesson {lesson:02} has no check that waits"
+    );
+    assert_passes(&all, program);
+    let points: Vec<Check> = own.into_iter().filter(|check| check.point).collect();
+    if let (Some(previous), false) = (previous, points.is_empty()) {
+        println!("{}", assert_points_fail(&points, previous));
     }
 }
 
