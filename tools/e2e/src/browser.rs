@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use test_support::free_port;
+use test_support::{free_port, try_request, Http};
 
 /// How long a page has to show what a test waits for (an element, a URL).
 const WAIT: Duration = Duration::from_secs(15);
@@ -344,8 +344,15 @@ impl<'p> Browser<'p> {
             (None, _) => String::new(),
         };
         let headers = ["Content-Type: application/json; charset=utf-8"];
-        let response = test_support::try_request(self.driver_addr, method, path, &headers, &body)
-            .map_err(|message| WebDriverError {
+        let response = try_request(
+            self.driver_addr,
+            Http::OnePointOne,
+            method,
+            path,
+            &headers,
+            &body,
+        )
+        .map_err(|message| WebDriverError {
             error: "chromedriver unreachable".to_owned(),
             message,
         })?;

@@ -213,7 +213,7 @@ pub fn post_form(addr: SocketAddr, path: &str, body: &str, headers: &[&str]) -> 
 /// Like [`get`], but says what went wrong (no connection, the connection dropped, no HTTP) instead
 /// of panicking.
 pub fn try_get(addr: SocketAddr, path: &str, headers: &[&str]) -> Result<Response, String> {
-    try_request(addr, "GET", path, headers, "")
+    try_request(addr, Http::OnePointZero, "GET", path, headers, "")
 }
 
 /// Like [`post_form`], but says what went wrong instead of panicking.
@@ -225,7 +225,7 @@ pub fn try_post_form(
 ) -> Result<Response, String> {
     let content_type = ["Content-Type: application/x-www-form-urlencoded"];
     let all: Vec<&str> = content_type.iter().chain(headers).copied().collect();
-    try_request(addr, "POST", path, &all, body)
+    try_request(addr, Http::OnePointZero, "POST", path, &all, body)
 }
 
 /// The request as a reader wants to see it in a failure: the method and path, the header lines
@@ -244,12 +244,22 @@ fn shown_request(method: &str, path: &str, headers: &[&str], body: &str) -> Stri
     lines.join("\n")
 }
 
-/// Sends one HTTP/1.0 request (`Content-Length` added when there is a `body`) and reads its
-/// answer: as far as its `Content-Length` says, or else to the end of the connection. The specs
-/// speak to the lessons with it, and `e2e` to chromedriver, which keeps a connection open after
-/// its answer.
+/// The HTTP version of a request's first line.
+#[derive(Clone, Copy)]
+pub enum Http {
+    /// What the specs send a lesson: no keep-alive, no chunked answer, the answer ends with the
+    /// connection.
+    OnePointZero,
+    /// What chromedriver needs: it refuses HTTP/1.0 ("Cannot handle request with protocol").
+    OnePointOne,
+}
+
+/// Sends one request (`Content-Length` added when there is a `body`) and reads its answer: as
+/// far as its `Content-Length` says, or else to the end of the connection. The specs speak to the
+/// lessons with it, and `e2e` to chromedriver, which keeps a connection open after its answer.
 pub fn try_request(
     addr: SocketAddr,
+    http: Http,
     method: &str,
     path: &str,
     headers: &[&str],
@@ -262,7 +272,11 @@ pub fn try_request(
     stream
         .set_read_timeout(Some(READ_TIMEOUT))
         .map_err(|e| failed("could not set a read timeout", &e))?;
-    let mut request = format!("{method} {path} HTTP/1.0\r\nHost: {addr}\r\n");
+    let version = match http {
+        Http::OnePointZero => "HTTP/1.0",
+        Http::OnePointOne => "HTTP/1.1",
+    };
+    let mut request = format!("{method} {path} {version}\r\nHost: {addr}\r\n");
     for header in headers {
         request.push_str(header);
         request.push_str("\r\n");
