@@ -44,9 +44,8 @@ fn lesson_06_fails_the_point_checks_of_lesson_07() {
     println!("{report}");
 }
 
-/// Its points that wait are also held against lesson 06 by the test above, with Redis.
 #[test]
 #[ignore = "waits out session lifetimes, seconds each: cargo test -- --ignored"]
 fn passes_the_checks_that_wait() {
-    assert_waiting(7, &this_lesson(), None);
+    assert_waiting(7, &this_lesson(), Some(&Binary::built("lesson-06")));
 }

@@ -578,7 +578,7 @@ pub fn quick(checks: &[Check]) -> Vec<Check> {
 
 /// For a lesson's `#[ignore]`d test: the checks of lesson `lesson`'s spec and of those it keeps
 /// that wait out a lifetime or a window pass against `program`, and those of them that are the
-/// lesson's point fail against `previous` (where the lesson's quick test has one to run).
+/// lesson's point fail against `previous` (`None` for a lesson without such points).
 pub fn assert_waiting(lesson: u8, program: &dyn Program, previous: Option<&dyn Program>) {
     let own: Vec<Check> = spec(lesson)
         .unwrap_or_default()
@@ -594,8 +594,12 @@ pub fn assert_waiting(lesson: u8, program: &dyn Program, previous: Option<&dyn P
     );
     assert_passes(&all, program);
     let points: Vec<Check> = own.into_iter().filter(|check| check.point).collect();
-    if let (Some(previous), false) = (previous, points.is_empty()) {
-        println!("{}", assert_points_fail(&points, previous));
+    match previous {
+        Some(previous) => println!("{}", assert_points_fail(&points, previous)),
+        None => assert!(
+            points.is_empty(),
+            "lesson {lesson:02} has point checks that wait: hold them against the lesson before"
+        ),
     }
 }
 

@@ -1,8 +1,8 @@
 //! Test-only helpers shared by the lessons, `specs` and `e2e`. Not teaching material: the specs and
 //! a lesson's own tests say what they check; this crate only builds and starts a lesson's binary as
-//! a real process and speaks plain HTTP/1.0 to it over 127.0.0.1 (the one HTTP client of the
-//! tests, chromedriver's too), with no dependencies, so that a lesson is checked as
-//! `cargo run -p lesson-0N` starts it, from the workspace root.
+//! a real process and speaks plain HTTP/1.0 to it over 127.0.0.1, with no dependencies, so that a
+//! lesson is checked as `cargo run -p lesson-0N` starts it, from the workspace root. Its client,
+//! [`try_request`], is the tests' only one: `e2e` speaks HTTP/1.1 to chromedriver with it.
 
 pub mod redis;
 
