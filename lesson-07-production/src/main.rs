@@ -120,17 +120,22 @@ struct SentId {
     old_key: bool,
 }
 
-fn read(jar: &CookieJar<'_>, config: &SessionConfig) -> Carried {
-    let (opened, old_key) = match (jar.get_private(SESSION_COOKIE), jar.get(SESSION_COOKIE)) {
-        (Some(cookie), _) => (cookie, false),
-        (None, None) => return Carried::Nothing,
-        (None, Some(sent)) => match keys::decrypt(&config.secret_key_fallbacks, sent) {
-            Some(cookie) => (cookie, true),
-            None => return Carried::Unreadable,
-        },
-    };
-    let id = opened.value().to_owned();
-    Carried::Id(SentId { id, old_key })
+/// Decrypts the cookie once per request (Rocket's request-local cache), for guards and panel.
+fn read<'r>(request: &'r Request<'_>) -> &'r Carried {
+    request.local_cache(|| {
+        let config: &SessionConfig = request.rocket().state().expect("managed by AdHoc::config");
+        let jar = request.cookies();
+        let (opened, old_key) = match (jar.get_private(SESSION_COOKIE), jar.get(SESSION_COOKIE)) {
+            (Some(cookie), _) => (cookie, false),
+            (None, None) => return Carried::Nothing,
+            (None, Some(sent)) => match keys::decrypt(&config.secret_key_fallbacks, sent) {
+                Some(cookie) => (cookie, true),
+                None => return Carried::Unreadable,
+            },
+        };
+        let id = opened.value().to_owned();
+        Carried::Id(SentId { id, old_key })
+    })
 }
 
 impl SessionData {
@@ -194,17 +199,18 @@ impl Visitor {
     async fn look_up(request: &Request<'_>) -> Visitor {
         let config: &SessionConfig = request.rocket().state().expect("managed by AdHoc::config");
         let store: &Store = request.rocket().state().expect("managed by open_store");
-        let jar = request.cookies();
-        let Carried::Id(SentId { id, old_key }) = read(jar, config) else {
+        let Carried::Id(SentId { id, old_key }) = read(request) else {
             return Visitor::Stranger;
         };
+        let jar = request.cookies();
+        let id = id.clone();
         let mut session = match store.get(&id).await {
             Ok(Some(session)) if session.is_current(now(), config.lifetime()) => session,
             Ok(_) => return Visitor::Stranger,
             Err(_) => return Visitor::StoreDown,
         };
         // Flask's `SESSION_REFRESH_EACH_REQUEST`; a cookie under an old key is re-issued now.
-        if session.permanent || old_key {
+        if session.permanent || *old_key {
             issue(jar, &id, &mut session, config);
             if store.refresh(&id, &session).await.is_err() {
                 return Visitor::StoreDown;
@@ -378,9 +384,10 @@ const NOT_HELD: &str = ", which the store does not hold (logged out, ended every
 
 /// The panel's line for the cookie `session`: what `read` makes of it, and what the guards found.
 fn explain(request: &Request<'_>, cookie: &Cookie<'static>) -> Option<String> {
-    (cookie.name() == SESSION_COOKIE).then_some(())?;
-    let config = request.rocket().state::<SessionConfig>()?;
-    let Carried::Id(SentId { id, old_key }) = read(request.cookies(), config) else {
+    if cookie.name() != SESSION_COOKIE {
+        return None;
+    }
+    let Carried::Id(SentId { id, old_key }) = read(request) else {
         return Some(UNREADABLE.to_owned());
     };
     let (key, reissued) = match old_key {
