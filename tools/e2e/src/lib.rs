@@ -13,10 +13,35 @@ use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub use browser::{Browser, BrowserCookie, Element, OnStartup, Profile};
 use test_support::{built_binary, free_port, workspace_root, Server};
+
+/// Fails the test, showing the whole `text`, unless it contains `expected`.
+#[track_caller]
+pub fn assert_shows(text: &str, expected: &str) {
+    assert!(text.contains(expected), "{expected:?} is not in:\n{text}");
+}
+
+/// Now, in seconds since 1970, as a cookie's expiry is given.
+pub fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .expect("the clock is after 1970")
+        .as_secs()
+}
+
+/// Follows the page's "Log in" link and logs in as `name` through the form, as a user does; the
+/// user page must then greet them.
+pub fn log_in_by_the_link(browser: &Browser<'_>, name: &str) {
+    browser.find(r#"a[href="/login"]"#).click();
+    browser.wait_for_path("/login");
+    browser.find("#nm").type_text(name);
+    browser.find(r#"form[action="/login"] button"#).click();
+    browser.wait_for_path("/user");
+    assert_eq!(browser.find("h1").text(), format!("Hello, {name}"));
+}
 
 /// A lesson's binary running on 127.0.0.1. Dropping it stops the process.
 pub struct Lesson {

@@ -1,7 +1,7 @@
 //! Lesson 01 in a real browser: the name sits in a plain cookie, which the browser keeps, shows
 //! and lets its user change.
 
-use e2e::{Browser, Lesson, Profile};
+use e2e::{assert_shows, log_in_by_the_link, Browser, Lesson, Profile};
 
 #[test]
 #[ignore = "needs Chromium and chromedriver: see README"]
@@ -12,34 +12,20 @@ fn logging_in_and_out_through_the_form() {
 
     browser.goto(&lesson.url("/"));
     let home = browser.text();
-    assert!(
-        home.contains("This lesson remembers your name in a plain cookie."),
-        "{home}"
-    );
-    assert!(
-        home.contains("No cookies came with this request."),
-        "{home}"
-    );
+    assert_shows(&home, "This lesson remembers your name in a plain cookie.");
+    assert_shows(&home, "No cookies came with this request.");
 
-    browser.find(r#"a[href="/login"]"#).click();
-    browser.wait_for_path("/login");
-    browser.find("#nm").type_text("Tim");
-    browser.find(r#"button[type="submit"]"#).click();
-    browser.wait_for_path("/user");
-    assert_eq!(browser.find("h1").text(), "Hello, Tim");
+    log_in_by_the_link(&browser, "Tim");
     let panel = browser.find("#sent").text();
-    assert!(
-        panel.contains("user Tim Read as plain text: you are logged in as “Tim”."),
-        "{panel}"
+    assert_shows(
+        &panel,
+        "user Tim Read as plain text: you are logged in as “Tim”.",
     );
 
     browser.find(r#"a[href="/logout"]"#).click();
     browser.wait_for_path("/login");
     let panel = browser.find("#sent").text();
-    assert!(
-        panel.contains("No cookies came with this request."),
-        "{panel}"
-    );
+    assert_shows(&panel, "No cookies came with this request.");
     assert_eq!(browser.cookie("user"), None);
 
     browser.goto(&lesson.url("/user"));
@@ -108,5 +94,5 @@ fn changing_the_cookie_in_the_browser_changes_who_you_are() {
     browser.goto(&lesson.url("/user"));
     assert_eq!(browser.find("h1").text(), "Hello, admin");
     let panel = browser.find("#sent").text();
-    assert!(panel.contains("you are logged in as “admin”."), "{panel}");
+    assert_shows(&panel, "you are logged in as “admin”.");
 }

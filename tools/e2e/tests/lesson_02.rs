@@ -1,15 +1,9 @@
 //! Lesson 02 in a real browser: the name sits in an encrypted, HttpOnly browser-session cookie.
 
-use e2e::{Browser, Lesson, OnStartup, OtherSite, Profile, TEST_ONLY_SECRET_KEYS};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
-
-/// One hour from now, in seconds since 1970: the expiry of a persistent cookie.
-fn in_an_hour() -> u64 {
-    (SystemTime::now() + Duration::from_secs(3600))
-        .duration_since(UNIX_EPOCH)
-        .expect("the clock is after 1970")
-        .as_secs()
-}
+use e2e::{
+    assert_shows, log_in_by_the_link, unix_now, Browser, Lesson, OnStartup, OtherSite, Profile,
+    TEST_ONLY_SECRET_KEYS,
+};
 
 #[test]
 #[ignore = "needs Chromium and chromedriver: see README"]
@@ -20,25 +14,17 @@ fn logging_in_and_out_through_the_form() {
 
     browser.goto(&lesson.url("/"));
     let home = browser.text();
-    assert!(
-        home.contains("This lesson remembers your name in an encrypted cookie"),
-        "{home}"
+    assert_shows(
+        &home,
+        "This lesson remembers your name in an encrypted cookie",
     );
-    assert!(
-        home.contains("No cookies came with this request."),
-        "{home}"
-    );
+    assert_shows(&home, "No cookies came with this request.");
 
-    browser.find(r#"a[href="/login"]"#).click();
-    browser.wait_for_path("/login");
-    browser.find("#nm").type_text("Tim");
-    browser.find(r#"button[type="submit"]"#).click();
-    browser.wait_for_path("/user");
-    assert_eq!(browser.find("h1").text(), "Hello, Tim");
+    log_in_by_the_link(&browser, "Tim");
     let panel = browser.find("#sent").text();
-    assert!(
-        panel.contains("Decrypted with this server's key: you are logged in as “Tim”."),
-        "{panel}"
+    assert_shows(
+        &panel,
+        "Decrypted with this server's key: you are logged in as “Tim”.",
     );
 
     // Logged in, the login form sends you on to your page.
@@ -48,10 +34,7 @@ fn logging_in_and_out_through_the_form() {
     browser.find(r#"a[href="/logout"]"#).click();
     browser.wait_for_path("/login");
     let panel = browser.find("#sent").text();
-    assert!(
-        panel.contains("No cookies came with this request."),
-        "{panel}"
-    );
+    assert_shows(&panel, "No cookies came with this request.");
     assert_eq!(browser.cookie("user"), None);
     browser.goto(&lesson.url("/user"));
     browser.wait_for_path("/login");
@@ -138,7 +121,7 @@ fn closing_the_browser_ends_the_session() {
     browser.wait_for_path("/user");
     // A persistent cookie next to the session, to show the restarted browser has the same
     // profile and kept what it was asked to keep.
-    browser.add_cookie("kept", "yes", Some(in_an_hour()));
+    browser.add_cookie("kept", "yes", Some(unix_now() + 3600));
     browser.quit();
 
     let browser = Browser::start(&profile);
@@ -188,10 +171,7 @@ fn a_server_restart_keeps_you_logged_in_only_with_a_configured_key() {
     browser.goto(&lesson.url("/user"));
     browser.wait_for_path("/login");
     let panel = browser.find("#sent").text();
-    assert!(
-        panel.contains("Could not be decrypted with this server's key"),
-        "{panel}"
-    );
+    assert_shows(&panel, "Could not be decrypted with this server's key");
 }
 
 /// `SameSite=Strict`: the browser keeps the cookie from requests that another site starts. A
@@ -214,10 +194,7 @@ fn a_link_from_another_site_arrives_without_the_session() {
     browser.find("#to-lesson").click();
     browser.wait_for_path("/login");
     let panel = browser.find("#sent").text();
-    assert!(
-        panel.contains("No cookies came with this request."),
-        "{panel}"
-    );
+    assert_shows(&panel, "No cookies came with this request.");
     assert!(browser.cookie("user").is_some(), "the browser still has it");
 
     browser.goto(&lesson.url("/user"));
@@ -240,8 +217,8 @@ fn lesson_01s_cookie_reaches_lesson_02_and_is_refused() {
     browser.goto(&lesson_02.url("/user"));
     browser.wait_for_path("/login");
     let panel = browser.find("#sent").text();
-    assert!(
-        panel.contains("user admin Could not be decrypted with this server's key"),
-        "{panel}"
+    assert_shows(
+        &panel,
+        "user admin Could not be decrypted with this server's key",
     );
 }

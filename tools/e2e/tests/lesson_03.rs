@@ -1,7 +1,7 @@
 //! Lesson 03 in a real browser: "Log out" removes the name and keeps the colour, "Forget me"
 //! removes both, and the goodbye shows once.
 
-use e2e::{Browser, Lesson, Profile};
+use e2e::{assert_shows, log_in_by_the_link, Browser, Lesson, Profile};
 
 /// On the user page: picks `colour` in the list (or the "(choose one)" line for `""`) and saves.
 fn choose_colour(browser: &Browser<'_>, colour: &str) {
@@ -20,22 +20,17 @@ fn logging_out_forgets_the_name_keeps_the_colour_and_says_goodbye_once() {
 
     browser.goto(&lesson.url("/"));
     let home = browser.text();
-    assert!(
-        home.contains("Logging out removes the name; “Forget me” removes both."),
-        "{home}"
+    assert_shows(
+        &home,
+        "Logging out removes the name; “Forget me” removes both.",
     );
-    browser.find(r#"a[href="/login"]"#).click();
-    browser.wait_for_path("/login");
-    browser.find("#nm").type_text("Tim");
-    browser.find(r#"form[action="/login"] button"#).click();
-    browser.wait_for_path("/user");
-    assert_eq!(browser.find("h1").text(), "Hello, Tim");
+    log_in_by_the_link(&browser, "Tim");
 
     choose_colour(&browser, "blue");
     browser.wait_for_text("Your favourite colour: blue.");
     let panel = browser.find("#sent").text();
-    assert!(panel.contains("your favourite colour is blue."), "{panel}");
-    assert!(panel.contains("you are logged in as “Tim”."), "{panel}");
+    assert_shows(&panel, "your favourite colour is blue.");
+    assert_shows(&panel, "you are logged in as “Tim”.");
 
     browser.find(r#"a[href="/logout"]"#).click();
     browser.wait_for_path("/login");
@@ -44,15 +39,15 @@ fn logging_out_forgets_the_name_keeps_the_colour_and_says_goodbye_once() {
         "You have been logged out, Tim."
     );
     let page = browser.text();
-    assert!(
-        page.contains("This site still remembers your favourite colour: blue."),
-        "{page}"
+    assert_shows(
+        &page,
+        "This site still remembers your favourite colour: blue.",
     );
     // The goodbye came in Rocket's plain-text flash cookie, which this page's response deleted.
     let panel = browser.find("#sent").text();
-    assert!(
-        panel.contains("_flash 7:successYou have been logged out, Tim. Rocket's one-time message"),
-        "{panel}"
+    assert_shows(
+        &panel,
+        "_flash 7:successYou have been logged out, Tim. Rocket's one-time message",
     );
     assert_eq!(browser.cookie("_flash"), None);
     assert_eq!(browser.cookie("user"), None);

@@ -2,9 +2,9 @@
 //! browser; the server ends it when its lifetime has passed, and keeps it across its own restart
 //! only with the same secret key.
 
-use e2e::{Browser, Lesson, Profile, TEST_ONLY_SECRET_KEYS};
+use e2e::{assert_shows, unix_now, Browser, Lesson, Profile, TEST_ONLY_SECRET_KEYS};
 use std::thread::sleep;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 /// Opens the login form, types `name`, ticks or unticks "Keep me signed in" and presses the
 /// button, as a user does.
@@ -18,13 +18,6 @@ fn log_in(browser: &Browser<'_>, lesson: &Lesson, name: &str, keep_me_signed_in:
     browser.find(r#"form[action="/login"] button"#).click();
 }
 
-fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .expect("the clock is after 1970")
-        .as_secs()
-}
-
 #[test]
 #[ignore = "needs Chromium and chromedriver: see README"]
 fn logging_in_and_out_through_the_form() {
@@ -34,9 +27,9 @@ fn logging_in_and_out_through_the_form() {
 
     browser.goto(&lesson.url("/"));
     let home = browser.text();
-    assert!(
-        home.contains("in one encrypted cookie that also holds its expiry time"),
-        "{home}"
+    assert_shows(
+        &home,
+        "in one encrypted cookie that also holds its expiry time",
     );
     browser.find(r#"a[href="/login"]"#).click();
     browser.wait_for_path("/login");
@@ -49,9 +42,9 @@ fn logging_in_and_out_through_the_form() {
     browser.wait_for_path("/user");
     assert_eq!(browser.find("h1").text(), "Hello, Tim");
     let page = browser.text();
-    assert!(
-        page.contains("You asked to be kept signed in. Your session expires at"),
-        "{page}"
+    assert_shows(
+        &page,
+        "You asked to be kept signed in. Your session expires at",
     );
     let panel = browser.find("#sent").text();
     assert!(
@@ -60,7 +53,7 @@ fn logging_in_and_out_through_the_form() {
         ),
         "{panel}"
     );
-    assert!(panel.contains("Accepted for"), "{panel}");
+    assert_shows(&panel, "Accepted for");
 
     browser.find(r#"a[href="/logout"]"#).click();
     browser.wait_for_path("/login");
@@ -96,7 +89,10 @@ fn a_kept_session_survives_a_browser_restart() {
     let cookie = browser.cookie("session").expect("logged in");
     let expiry = cookie.expiry.expect("a persistent cookie");
     // The default lifetime, five minutes, give or take the seconds this test has taken.
-    assert!((now() + 290..=now() + 301).contains(&expiry), "{cookie:?}");
+    assert!(
+        (unix_now() + 290..=unix_now() + 301).contains(&expiry),
+        "{cookie:?}"
+    );
     assert!(cookie.http_only, "{cookie:?}");
     browser.quit();
 
@@ -149,10 +145,7 @@ fn after_the_lifetime_the_page_asks_for_a_login_again() {
     });
     assert!(took >= LIFETIME - WHOLE_SECOND, "refused after {took:?}");
     let panel = browser.find("#sent").text();
-    assert!(
-        panel.contains("Its time is up (or it claims more than the lifetime of 3 seconds), so the server refuses it: you are not logged in."),
-        "{panel}"
-    );
+    assert_shows(&panel, "Its time is up (or it claims more than the lifetime of 3 seconds), so the server refuses it: you are not logged in.");
 
     // Kept: every page moves the expiry forward, so a visitor who keeps clicking stays in for
     // longer than the lifetime...
@@ -205,10 +198,7 @@ fn a_server_restart_keeps_you_logged_in_only_with_the_same_key() {
     browser.goto(&lesson.url("/user"));
     browser.wait_for_path("/login");
     let panel = browser.find("#sent").text();
-    assert!(
-        panel.contains("Could not be read with this server's key"),
-        "{panel}"
-    );
+    assert_shows(&panel, "Could not be read with this server's key");
     log_in(&browser, &lesson, "Tim", true);
     browser.wait_for_path("/user");
     assert_eq!(browser.find("h1").text(), "Hello, Tim");

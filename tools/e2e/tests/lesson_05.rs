@@ -1,6 +1,6 @@
 //! Lesson 05 in a real browser: the templates decide from the session what every page shows.
 
-use e2e::{Browser, Lesson, Profile};
+use e2e::{assert_shows, log_in_by_the_link, Browser, Lesson, Profile};
 
 /// Opens the login form, types the name and the optional first and last names, and presses the
 /// button, as a user does.
@@ -21,12 +21,7 @@ fn the_navigation_follows_the_session_on_every_page() {
 
     browser.goto(&lesson.url("/"));
     assert_eq!(browser.find("nav").text(), "Home · Log in");
-    browser.find(r#"nav a[href="/login"]"#).click();
-    browser.wait_for_path("/login");
-    browser.find("#nm").type_text("Tim");
-    browser.find(r#"form[action="/login"] button"#).click();
-    browser.wait_for_path("/user");
-    assert_eq!(browser.find("h1").text(), "Hello, Tim");
+    log_in_by_the_link(&browser, "Tim");
     assert_eq!(
         browser.find("nav").text(),
         "Home · Logged in as Tim · Log out"
@@ -66,7 +61,7 @@ fn optional_names_show_only_when_they_are_set() {
     browser.wait_for_path("/user");
     assert_eq!(browser.find("h1").text(), "Hello, Timothy");
     let page = browser.text();
-    assert!(page.contains("First name: Timothy"), "{page}");
+    assert_shows(&page, "First name: Timothy");
     assert!(!page.contains("Last name:"), "{page}");
     browser.goto(&lesson.url("/"));
     assert!(
@@ -82,7 +77,7 @@ fn optional_names_show_only_when_they_are_set() {
     browser.wait_for_path("/user");
     assert_eq!(browser.find("h1").text(), "Hello, Tim");
     let page = browser.text();
-    assert!(page.contains("Last name: Smith"), "{page}");
+    assert_shows(&page, "Last name: Smith");
     assert!(!page.contains("First name:"), "{page}");
 }
 

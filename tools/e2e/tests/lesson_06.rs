@@ -2,7 +2,7 @@
 //! memory, so logging out ends the session for every copy of the cookie, "Log out everywhere"
 //! ends it in every browser, and a restart forgets every session.
 
-use e2e::{Browser, Lesson, Profile, TEST_ONLY_SECRET_KEYS};
+use e2e::{assert_shows, log_in_by_the_link, Browser, Lesson, Profile, TEST_ONLY_SECRET_KEYS};
 
 /// What the panel says of an id that has no record on the server.
 const NOT_HELD: &str = "which the store does not hold";
@@ -16,25 +16,20 @@ fn logging_in_and_out_through_the_form() {
 
     browser.goto(&lesson.url("/"));
     let home = browser.text();
-    assert!(
-        home.contains("under a random id that is all its encrypted cookie holds"),
-        "{home}"
+    assert_shows(
+        &home,
+        "under a random id that is all its encrypted cookie holds",
     );
-    browser.find(r#"a[href="/login"]"#).click();
-    browser.wait_for_path("/login");
-    browser.find("#nm").type_text("Tim");
-    browser.find(r#"form[action="/login"] button"#).click();
-    browser.wait_for_path("/user");
-    assert_eq!(browser.find("h1").text(), "Hello, Tim");
+    log_in_by_the_link(&browser, "Tim");
     let id = browser.find("main code").text();
     assert!(
         id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit()),
         "the page shows a 128-bit id in hex: {id}"
     );
     let panel = browser.find("#sent").text();
-    assert!(
-        panel.contains(r#"that is all the cookie holds. Under that id the store holds {"user":"Tim","permanent":true"#),
-        "{panel}"
+    assert_shows(
+        &panel,
+        r#"that is all the cookie holds. Under that id the store holds {"user":"Tim","permanent":true"#,
     );
     let cookie = browser.cookie("session").expect("logged in");
     assert!(cookie.http_only, "{cookie:?}");
@@ -80,7 +75,7 @@ fn a_copy_of_the_cookie_taken_before_logout_is_refused_after_it() {
     browser.goto(&lesson.url("/user"));
     browser.wait_for_path("/login");
     let panel = browser.find("#sent").text();
-    assert!(panel.contains(NOT_HELD), "{panel}");
+    assert_shows(&panel, NOT_HELD);
 }
 
 #[test]
@@ -105,7 +100,7 @@ fn log_out_everywhere_ends_the_session_in_the_other_browser() {
     at_work.goto(&lesson.url("/user"));
     at_work.wait_for_path("/login");
     let panel = at_work.find("#sent").text();
-    assert!(panel.contains(NOT_HELD), "{panel}");
+    assert_shows(&panel, NOT_HELD);
 }
 
 /// The memory store lives and dies with the process: unlike lesson 04, the same key does not
@@ -124,5 +119,5 @@ fn a_server_restart_forgets_every_session_even_with_the_same_key() {
     browser.goto(&lesson.url("/user"));
     browser.wait_for_path("/login");
     let panel = browser.find("#sent").text();
-    assert!(panel.contains(NOT_HELD), "{panel}");
+    assert_shows(&panel, NOT_HELD);
 }
