@@ -263,21 +263,28 @@ fn login_body(token: &str, username: &str, password: &str) -> String {
     )
 }
 
-/// Opens /login, sends the form as `username` with `password`, and returns the answer and the
-/// `Cookie:` header the browser sends afterwards.
+/// Opens `path` (/login or /signup), sends its form as `username` with `password`, and returns
+/// the answer and the `Cookie:` header the browser sends afterwards.
+fn send_account_form(
+    app: &App,
+    path: &str,
+    username: &str,
+    password: &str,
+) -> Result<(Response, String), Failure> {
+    let (cookie, token) = visit(app, path, &[])?;
+    let body = login_body(&token, username, password);
+    let response = app.post_form(path, &body, &[&cookie]);
+    let after = cookie_header(&[&cookie], &response)?;
+    Ok((response, after))
+}
+
+/// Logs in through the form at /login; returns the answer and the `Cookie:` header afterwards.
 pub(crate) fn try_login(
     app: &App,
     username: &str,
     password: &str,
 ) -> Result<(Response, String), Failure> {
-    let (cookie, token) = visit(app, "/login", &[])?;
-    let response = app.post_form(
-        "/login",
-        &login_body(&token, username, password),
-        &[&cookie],
-    );
-    let after = cookie_header(&[&cookie], &response)?;
-    Ok((response, after))
+    send_account_form(app, "/login", username, password)
 }
 
 /// Logs in through the form; expects the redirect to /user and returns the `Cookie:` header.
@@ -287,20 +294,13 @@ pub(crate) fn logged_in(app: &App, username: &str, password: &str) -> Result<Str
     Ok(cookie)
 }
 
-/// Signs up through the form; returns the answer and the `Cookie:` header afterwards.
+/// Signs up through the form at /signup; returns the answer and the `Cookie:` header afterwards.
 pub(crate) fn try_signup(
     app: &App,
     username: &str,
     password: &str,
 ) -> Result<(Response, String), Failure> {
-    let (cookie, token) = visit(app, "/signup", &[])?;
-    let response = app.post_form(
-        "/signup",
-        &login_body(&token, username, password),
-        &[&cookie],
-    );
-    let after = cookie_header(&[&cookie], &response)?;
-    Ok((response, after))
+    send_account_form(app, "/signup", username, password)
 }
 
 pub(crate) fn signed_up(app: &App, username: &str, password: &str) -> Result<String, Failure> {
