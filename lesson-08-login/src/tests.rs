@@ -1,8 +1,9 @@
-//! What only the inside shows: the user table and the store. Everything a browser sees is
+//! What only the inside shows: the user table, the store and the request's one lookup. Everything
 //! checked by `specs::spec(8)`.
 
 use super::accounts::{lock, Accounts};
-use super::{rocket, Store};
+use super::{look_up, rocket, Carried, Store};
+use chrono::TimeDelta;
 use rocket::http::ContentType;
 use rocket::local::blocking::Client;
 
@@ -48,4 +49,26 @@ fn the_session_record_holds_the_username_and_nothing_of_the_password() {
         !record.contains("password") && !record.contains("argon2"),
         "{record}"
     );
+}
+
+#[test]
+fn a_request_looks_its_session_up_once_for_every_guard_and_the_panel() {
+    let client = Client::tracked(rocket()).unwrap();
+    sign_up(&client, "Tim");
+    let request = client.get("/user");
+    let (jar, store) = (
+        request.inner().cookies(),
+        client.rocket().state::<Store>().unwrap(),
+    );
+    // The lookup the `Session` guard makes first, made here: the request's cache holds Tim's.
+    let lookup = || look_up(jar, store, TimeDelta::seconds(300));
+    assert!(matches!(
+        request.inner().local_cache(lookup),
+        Carried::Current(_)
+    ));
+    // Were it looked up again, the `User` guard and the panel would find the session gone.
+    store.sessions().clear();
+    let page = request.dispatch().into_string().unwrap();
+    assert!(page.contains("Hello, Tim"), "{page}");
+    assert!(page.contains("Under that id the store holds"), "{page}");
 }
