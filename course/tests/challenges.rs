@@ -340,8 +340,8 @@ const WRONG: &[Wrong] = &[
             "    let visitor = session.check(form.context.field_value(\"csrf_token\"))?;\n    \
              let Some(name) = visitor.session.user.clone() else {\n        \
              return Ok(Redirect::to(uri!(login_form)));\n    };\n    // A password typed here",
-            "    let visitor = match (form.context.field_value(\"csrf_token\"), &session.current) {\n        \
-             (None, Some(visitor)) => visitor,\n        \
+            "    let visitor = match (form.context.field_value(\"csrf_token\"), session.carried) {\n        \
+             (None, Carried::Current(visitor)) => visitor,\n        \
              (sent, _) => session.check(sent)?,\n    };\n    \
              let Some(name) = visitor.session.user.clone() else {\n        \
              return Ok(Redirect::to(uri!(login_form)));\n    };\n    // A password typed here",

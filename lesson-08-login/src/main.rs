@@ -462,7 +462,7 @@ fn explain(request: &Request<'_>, cookie: &Cookie<'static>) -> Option<String> {
     if cookie.name() != SESSION_COOKIE {
         return None;
     }
-    // The `Session` guard every page's handler takes has looked up the cookie this explains.
+    // Every page's handler takes `Session` (`User` takes it too): the closure never runs.
     match request.local_cache(|| Carried::NoId) {
         Carried::NoId => Some(UNREADABLE.to_owned()),
         Carried::Gone(id) => Some(format!(

@@ -609,8 +609,8 @@ pub(crate) const WRONG: &[Wrong] = &[
         label: "token-only-when-present",
         what: "the CSRF token checked only when the form sends one",
         file: "src/csrf.rs",
-        from: "        if let (Some(visitor), Some(sent)) = (&self.current, sent) {",
-        to: "        if let (Some(visitor), None) = (&self.current, sent) {\n            return Ok(visitor);\n        }\n        if let (Some(visitor), Some(sent)) = (&self.current, sent) {",
+        from: "        if let (Carried::Current(visitor), Some(sent)) = (self.carried, sent) {",
+        to: "        if let (Carried::Current(visitor), None) = (self.carried, sent) {\n            return Ok(visitor);\n        }\n        if let (Carried::Current(visitor), Some(sent)) = (self.carried, sent) {",
         fails: "a login without the token answers 403",
     },
     Wrong {

@@ -95,14 +95,12 @@ async fn hash(password: &str) -> String {
 pub(crate) fn password_rules<'v>(typed: &str) -> form::Result<'v, ()> {
     let length = typed.chars().count();
     if length < 15 {
-        Err(form::Error::validation(
-            "A password needs at least 15 characters.",
-        ))?;
+        let message = "A password needs at least 15 characters.";
+        Err(form::Error::validation(message))?;
     }
     if length > 128 {
-        Err(form::Error::validation(
-            "A password can have at most 128 characters.",
-        ))?;
+        let message = "A password can have at most 128 characters.";
+        Err(form::Error::validation(message))?;
     }
     Ok(())
 }
@@ -146,10 +144,8 @@ impl Throttle {
 
     pub(crate) fn failed(&self, username: &str) {
         let mut failures = lock(&self.failures);
-        failures
-            .entry(username.to_owned())
-            .or_default()
-            .push(Utc::now());
+        let recent = failures.entry(username.to_owned()).or_default();
+        recent.push(Utc::now());
     }
 
     pub(crate) fn passed(&self, username: &str) {

@@ -44,12 +44,6 @@ struct SessionConfig {
 fn five_minutes() -> NonZeroU32 {
     NonZeroU32::new(300).expect("300 is not zero")
 }
-
-impl SessionConfig {
-    fn lifetime(&self) -> TimeDelta {
-        TimeDelta::seconds(self.session_lifetime.get().into())
-    }
-}
 // ANCHOR_END: config
 
 // ANCHOR: session_data
@@ -89,11 +83,6 @@ fn new_id() -> String {
 // ANCHOR_END: store
 
 // ANCHOR: read
-/// The session id the request carried, if it decrypts with this server's key.
-fn read(jar: &CookieJar<'_>) -> Option<String> {
-    Some(jar.get_private(SESSION_COOKIE)?.value().to_owned())
-}
-
 impl SessionData {
     /// Not expired, and not claiming more time than the current lifetime (after it was cut).
     fn is_current(&self, now: DateTime<Utc>, lifetime: TimeDelta) -> bool {
@@ -125,31 +114,44 @@ fn write(jar: &CookieJar<'_>, id: &str, data: &mut SessionData, lifetime: TimeDe
 
 // ANCHOR: guard
 /// Whoever carries a current session of this server: logged in, or a pre-session.
+#[derive(Clone)]
 struct Visitor {
     id: String,
     session: SessionData,
 }
 
-/// The session the cookie names, if this server holds it and its time is not up.
-fn current(jar: &CookieJar<'_>, store: &Store, lifetime: TimeDelta) -> Option<Visitor> {
-    let id = read(jar)?;
-    let mut sessions = store.sessions();
-    // Not held (logged out, ended everywhere, from before a restart) or expired: no session.
-    let data = sessions
-        .get_mut(&id)
-        .filter(|data| data.is_current(now(), lifetime))?;
-    // Flask's `SESSION_REFRESH_EACH_REQUEST`: a permanent session slides forward.
-    if data.permanent {
-        write(jar, &id, data, lifetime);
+/// What the request's cookie `session` led to.
+enum Carried {
+    /// No cookie, or one this server's key does not open (forged, changed, cut short, another's).
+    NoId,
+    /// An id the store does not hold, or whose time is up.
+    Gone(String),
+    Current(Visitor),
+}
+
+/// Decrypts the cookie and looks its id up in the store.
+fn look_up(jar: &CookieJar<'_>, store: &Store, lifetime: TimeDelta) -> Carried {
+    let Some(cookie) = jar.get_private(SESSION_COOKIE) else {
+        return Carried::NoId;
+    };
+    let id = cookie.value().to_owned();
+    match store.sessions().get_mut(&id) {
+        Some(data) if data.is_current(now(), lifetime) => {
+            // Flask's `SESSION_REFRESH_EACH_REQUEST`: a permanent session slides forward.
+            if data.permanent {
+                write(jar, &id, data, lifetime);
+            }
+            let session = data.clone();
+            Carried::Current(Visitor { id, session })
+        }
+        _ => Carried::Gone(id),
     }
-    let session = data.clone();
-    Some(Visitor { id, session })
 }
 
 /// This request's session, and a method for each thing a handler does to sessions (zero2prod's
 /// `TypedSession`).
 struct Session<'r> {
-    current: Option<Visitor>,
+    carried: &'r Carried,
     jar: &'r CookieJar<'r>,
     store: &'r Store,
     lifetime: TimeDelta,
@@ -161,12 +163,12 @@ impl<'r> FromRequest<'r> for Session<'r> {
 
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ()> {
         let store = try_outcome!(request.guard::<&State<Store>>().await).inner();
-        let lifetime = try_outcome!(request.guard::<&State<SessionConfig>>().await).lifetime();
-        let jar = request.cookies();
-        let current = current(jar, store, lifetime);
+        let config = try_outcome!(request.guard::<&State<SessionConfig>>().await);
+        let lifetime = TimeDelta::seconds(config.session_lifetime.get().into());
         Outcome::Success(Session {
-            current,
-            jar,
+            // Looked up once per request: `User` and the panel read it from Rocket's local cache.
+            carried: request.local_cache(|| look_up(request.cookies(), store, lifetime)),
+            jar: request.cookies(),
             store,
             lifetime,
         })
@@ -174,16 +176,18 @@ impl<'r> FromRequest<'r> for Session<'r> {
 }
 
 /// A logged-in user: a visitor whose session holds a username.
-struct User(Visitor);
+struct User<'r>(&'r Visitor);
 
 #[rocket::async_trait]
-impl<'r> FromRequest<'r> for User {
+impl<'r> FromRequest<'r> for User<'r> {
     type Error = ();
 
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ()> {
-        let session = try_outcome!(request.guard::<Session<'_>>().await);
-        match session.current {
-            Some(visitor) if visitor.session.user.is_some() => Outcome::Success(User(visitor)),
+        let session = try_outcome!(request.guard::<Session<'r>>().await);
+        match session.carried {
+            Carried::Current(visitor) if visitor.session.user.is_some() => {
+                Outcome::Success(User(visitor))
+            }
             _ => Outcome::Forward(Status::Unauthorized),
         }
     }
@@ -196,8 +200,8 @@ impl Session<'_> {
     /// with: no id from before a login survives it (session fixation).
     fn start(&self, user: Option<String>, permanent: bool) -> Visitor {
         let mut sessions = self.store.sessions();
-        if let Some(old) = read(self.jar) {
-            sessions.remove(&old);
+        if let Carried::Gone(old) | Carried::Current(Visitor { id: old, .. }) = self.carried {
+            sessions.remove(old);
         }
         // Expired sessions are swept out here, so the map holds one lifetime's worth.
         sessions.retain(|_, session| session.expires > now());
@@ -265,8 +269,8 @@ fn again(visitor: &Visitor, name: &'static str, context: &form::Context<'_>) -> 
 // ANCHOR_END: render
 
 #[get("/")]
-fn home(session: Session<'_>) -> Page {
-    render(session.current.as_ref(), "index", context! {})
+fn home(user: Option<User<'_>>) -> Page {
+    render(user.map(|user| user.0), "index", context! {})
 }
 
 // ANCHOR: login_form
@@ -373,8 +377,8 @@ fn user_page(visitor: &Visitor, form: &form::Context<'_>) -> Page {
 }
 
 #[get("/user")]
-fn show_user(user: User) -> Page {
-    user_page(&user.0, &form::Context::default())
+fn show_user(user: User<'_>) -> Page {
+    user_page(user.0, &form::Context::default())
 }
 
 #[get("/user", rank = 2)]
@@ -406,10 +410,8 @@ async fn change_password<'r>(
     if let Some(retry_after) = throttle.retry_after(&name) {
         let wait = format!("Too many wrong passwords. Try again in {retry_after} seconds.");
         form.context.push_error(form::Error::validation(wait));
-        return Err(Refusal::throttled(
-            user_page(visitor, &form.context),
-            retry_after,
-        ));
+        let page = user_page(visitor, &form.context);
+        return Err(Refusal::throttled(page, retry_after));
     }
     if let Some(change) = &form.value {
         // Re-authentication: whoever holds the session must also know the password.
@@ -495,26 +497,26 @@ fn logout_everywhere(form: Form<Token<'_>>, session: Session<'_>) -> Result<Redi
 const UNREADABLE: &str = "Could not be read with this server's key (forged, changed, cut short \
     or made with another key): ignored, you are not logged in.";
 
+/// The panel's line for the cookie `session`: what the `Session` guard found, not decrypted again.
 fn explain(request: &Request<'_>, cookie: &Cookie<'static>) -> Option<String> {
-    (cookie.name() == SESSION_COOKIE).then_some(())?;
-    let Some(id) = read(request.cookies()) else {
-        return Some(UNREADABLE.to_owned());
-    };
-    let lifetime = request.rocket().state::<SessionConfig>()?.lifetime();
-    let store = request.rocket().state::<Store>()?;
-    Some(match store.sessions().get(&id) {
-        Some(data) if data.is_current(now(), lifetime) => format!(
-            "Decrypted with this server's key to the session id {id}: that is all the cookie \
-             holds. Under that id the store holds {} for {} more seconds.",
-            serde_json::to_string(data).unwrap_or_default(),
-            (data.expires - now()).num_seconds()
-        ),
-        _ => format!(
+    if cookie.name() != SESSION_COOKIE {
+        return None;
+    }
+    // Every page's handler takes `Session` (`User` takes it too): the closure never runs.
+    match request.local_cache(|| Carried::NoId) {
+        Carried::NoId => Some(UNREADABLE.to_owned()),
+        Carried::Gone(id) => Some(format!(
             "Decrypted with this server's key to the session id {id}, which the store does not \
              hold (logged out, ended everywhere, lost when the server restarted) or whose time \
              is up: you are not logged in."
-        ),
-    })
+        )),
+        Carried::Current(Visitor { id, session }) => Some(format!(
+            "Decrypted with this server's key to the session id {id}: that is all the cookie \
+             holds. Under that id the store holds {} for {} more seconds.",
+            serde_json::to_string(session).unwrap_or_default(),
+            (session.expires - now()).num_seconds()
+        )),
+    }
 }
 // ANCHOR_END: panel
 
