@@ -1,5 +1,5 @@
-//! What only the inside shows: the user table, the store and the request's one lookup. Everything
-//! checked by `specs::spec(8)`.
+//! What only the inside shows: the user table, the store, and the one lookup a request makes.
+//! Everything a browser sees is checked by `specs::spec(8)`.
 
 use super::accounts::{lock, Accounts};
 use super::{look_up, rocket, Carried, Store};
@@ -56,16 +56,11 @@ fn a_request_looks_its_session_up_once_for_every_guard_and_the_panel() {
     let client = Client::tracked(rocket()).unwrap();
     sign_up(&client, "Tim");
     let request = client.get("/user");
-    let (jar, store) = (
-        request.inner().cookies(),
-        client.rocket().state::<Store>().unwrap(),
-    );
-    // The lookup the `Session` guard makes first, made here: the request's cache holds Tim's.
-    let lookup = || look_up(jar, store, TimeDelta::seconds(300));
-    assert!(matches!(
-        request.inner().local_cache(lookup),
-        Carried::Current(_)
-    ));
+    // The lookup the `Session` guard makes, made first here (with the lesson's five minutes).
+    let store: &Store = client.rocket().state().unwrap();
+    let lookup = || look_up(request.inner().cookies(), store, TimeDelta::seconds(300));
+    let cached = request.inner().local_cache(lookup);
+    assert!(matches!(cached, Carried::Current(_)));
     // Were it looked up again, the `User` guard and the panel would find the session gone.
     store.sessions().clear();
     let page = request.dispatch().into_string().unwrap();
