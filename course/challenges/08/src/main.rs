@@ -82,7 +82,7 @@ fn new_id() -> String {
 }
 // ANCHOR_END: store
 
-// ANCHOR: read
+// ANCHOR: expiry
 impl SessionData {
     /// Not expired, and not claiming more time than the current lifetime (after it was cut).
     fn is_current(&self, now: DateTime<Utc>, lifetime: TimeDelta) -> bool {
@@ -94,7 +94,7 @@ impl SessionData {
 fn now() -> DateTime<Utc> {
     Utc::now().trunc_subsecs(0)
 }
-// ANCHOR_END: read
+// ANCHOR_END: expiry
 
 // ANCHOR: write
 /// Gives the session a fresh expiry and sends its id: permanent with both `Max-Age` and
