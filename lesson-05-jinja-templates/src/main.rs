@@ -48,7 +48,8 @@ impl SessionConfig {
 // ANCHOR: session_data
 /// Flask's session dict, typed. It travels as JSON in one private cookie, which the browser can
 /// neither read nor change. Templates see it as `session`, with the seed's names; a value not
-/// set is left out, not null, so that `"firstName" in session` is false for it (in Tera as in Jinja2).
+/// set is left out, not null, so that `"firstName" in session` is false for it, in Tera as in
+/// Jinja2.
 #[derive(Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct SessionData {
