@@ -1,5 +1,6 @@
-//! Lesson 05: the session in every template, as Flask's Jinja2 has it: the templates decide what
-//! to show with `{% if 'firstName' in session %}` (seed 003). The session is lesson 04's.
+//! Lesson 05: the session in every template, as Flask's Jinja2 has it, so that the templates
+//! decide what to show with `{% if 'firstName' in session %}` (seed 003). The session is lesson
+//! 04's.
 //!
 //! Run: `cargo run -p lesson-05`, then open <http://127.0.0.1:8005>.
 //! Chapter: docs/src/lesson-05.md.

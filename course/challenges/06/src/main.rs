@@ -1,5 +1,5 @@
 //! Lesson 06: the session on the server, as the Flask-Session extension keeps it ("stored on the
-//! server", seeds 000 and 001, is false of Flask's own session): the private cookie holds only a
+//! server", seeds 000 and 001, is false of Flask's own session). The private cookie holds only a
 //! random id, the session lives in this server's memory, and logging out ends it for good.
 //!
 //! Run: `cargo run -p lesson-06`, then open <http://127.0.0.1:8006>.
