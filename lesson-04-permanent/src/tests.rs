@@ -398,6 +398,9 @@ fn the_longest_lifetime_still_sets_expires() {
     let response = log_in(&client, "nm=Tim&remember=on");
     assert_eq!(response.status(), Status::SeeOther);
     let header = set_cookie_for(&response, "session").expect("a cookie `session`");
-    assert!(header.contains(&format!("Max-Age={}", u32::MAX)), "{header}");
+    assert!(
+        header.contains(&format!("Max-Age={}", u32::MAX)),
+        "{header}"
+    );
     assert!(header.contains("; Expires="), "{header}");
 }
