@@ -25,6 +25,16 @@ pub fn built_on(n: u8) -> u8 {
     }
 }
 
+/// The lesson whose code `solution n` (2 or more) shows the diff from: the starting code's,
+/// except for 04. Lesson 04 drops lesson 03's colour, "Forget me" and goodbye on purpose, and
+/// lesson 02 is lesson 03 without them, so the diff from lesson 02 shows only lesson 04's point.
+pub fn solution_from(n: u8) -> u8 {
+    match n {
+        4 => 2,
+        _ => built_on(n),
+    }
+}
+
 /// The task of exercise `n`, as its README and its lesson chapter show it.
 pub fn task(n: u8) -> Option<&'static str> {
     match n {
@@ -681,6 +691,14 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn solution_04_starts_from_lesson_02_and_every_other_from_its_starting_code() {
+        assert_eq!(solution_from(4), 2);
+        for n in [2, 3, 5, 6, 7, 8] {
+            assert_eq!(solution_from(n), built_on(n));
+        }
+    }
 
     #[test]
     fn hints_are_the_sections_in_order() {

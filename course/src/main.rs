@@ -343,7 +343,10 @@ fn solution(course: &Course, n: u8, force: bool, style: &Style) -> Result<ExitCo
              `solution {n:02} --force` shows it now"
         ));
     }
-    let old_dir = course.starting_code(n)?;
+    let old_dir = match n {
+        1 => course.starting_code(n)?,
+        _ => course.lesson_dir(course::solution_from(n))?,
+    };
     let new_dir = course.lesson_dir(n)?;
     let mut files = course::code_files(&old_dir)?;
     files.extend(course::code_files(&new_dir)?);
@@ -354,6 +357,14 @@ fn solution(course: &Course, n: u8, force: bool, style: &Style) -> Result<ExitCo
         shown(course, &old_dir),
         shown(course, &new_dir)
     );
+    if n > 1 && course::solution_from(n) != course::built_on(n) {
+        out.push_str(&format!(
+            "Exercise {n:02} starts from lesson {:02}'s code, whose colour, \"Forget me\" and goodbye \
+             it may drop: lesson {:02} is that code without them.\n\n",
+            course::built_on(n),
+            course::solution_from(n)
+        ));
+    }
     for file in files {
         let read = |dir: &Path| std::fs::read_to_string(dir.join(&file)).ok();
         let (old, new) = (read(&old_dir), read(&new_dir));

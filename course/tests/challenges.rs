@@ -119,8 +119,8 @@ const WRONG: &[Wrong] = &[
         what: "every session held to `session_lifetime`, whatever was chosen",
         patches: &[(
             "src/main.rs",
-            "Some(Ok(mut data)) if data.is_current(now(), config.lifetime(data.lifetime)) => {",
-            "Some(Ok(mut data)) if data.is_current(now(), config.lifetime(Lifetime::Short)) => {",
+            "Carried::Session(data) if data.is_current(now(), config.lifetime(data.lifetime)) => {",
+            "Carried::Session(data) if data.is_current(now(), config.lifetime(Lifetime::Short)) => {",
         )],
         fails: "is still let in once a `short` one's time is up",
     },
@@ -164,8 +164,8 @@ const WRONG: &[Wrong] = &[
         what: "a long session only held to its own expiry, not to the lifetime the config says now",
         patches: &[(
             "src/main.rs",
-            "Some(Ok(mut data)) if data.is_current(now(), config.lifetime(data.lifetime)) => {",
-            "Some(Ok(mut data)) if now() < data.expires => {",
+            "Carried::Session(data) if data.is_current(now(), config.lifetime(data.lifetime)) => {",
+            "Carried::Session(data) if now() < data.expires => {",
         )],
         fails: "restarted with a shorter long_session_lifetime",
     },
@@ -175,8 +175,8 @@ const WRONG: &[Wrong] = &[
         what: "the panel judges every session by `session_lifetime`, while the guard lets a long one in",
         patches: &[(
             "src/main.rs",
-            "Ok(data) if data.is_current(now, config.lifetime(data.lifetime)) => format!(",
-            "Ok(data) if data.is_current(now, config.lifetime(Lifetime::Short)) => format!(",
+            "Carried::Session(data) if data.is_current(now, config.lifetime(data.lifetime)) => format!(",
+            "Carried::Session(data) if data.is_current(now, config.lifetime(Lifetime::Short)) => format!(",
         )],
         fails: "the panel does not say that of a long one",
     },
@@ -210,7 +210,7 @@ const WRONG: &[Wrong] = &[
             (
                 "src/main.rs",
                 "    Ok(render(\n        None,\n        \"login\",\n        context! { remember: true, returning },\n    ))",
-                "    let _ = returning;\n    let expired = read(jar).and_then(Result::ok).map(User);\n    \
+                "    let _ = returning;\n    let expired = match read(jar) { Carried::Session(data) => Some(User(data)), _ => None };\n    \
                  Ok(render(expired.as_ref(), \"login\", context! { remember: true }))",
             ),
             (
@@ -227,8 +227,8 @@ const WRONG: &[Wrong] = &[
         what: "a run-out session without a first name greeted by its user name",
         patches: &[(
             "src/main.rs",
-            "        Some(Ok(expired)) => expired.first_name,",
-            "        Some(Ok(expired)) => expired.first_name.or(Some(expired.user)),",
+            "        Carried::Session(expired) => expired.first_name,",
+            "        Carried::Session(expired) => expired.first_name.or(Some(expired.user)),",
         )],
         fails: "without a first name, /login greets nobody",
     },

@@ -53,7 +53,7 @@ fn login<'r>(
             Page::render("login", context! { form: &form.context }),
         ));
     };
-    // Encrypted, `HttpOnly`; `expires(None)`: a browser-session cookie, not Rocket's one week.
+    // Encrypted and `HttpOnly`; `expires(None)` makes it a browser-session cookie, not one week.
     let cookie = Cookie::build((USER_COOKIE, login.nm.trim().to_owned())).expires(None);
     jar.add_private(cookie);
     Ok(Redirect::to(uri!(show_user)))
@@ -63,7 +63,7 @@ fn login<'r>(
 // ANCHOR: user
 #[get("/user")]
 fn show_user(jar: &CookieJar<'_>) -> Result<Page, Redirect> {
-    // `get_private` decrypts and checks the value: forged, changed or foreign is `None`.
+    // `get_private` decrypts and checks the value; a forged, changed or foreign one is `None`.
     let user = jar
         .get_private(USER_COOKIE)
         .ok_or(Redirect::to(uri!(login_form)))?;

@@ -20,11 +20,11 @@ mod tests;
 /// Flask's `session["user"]`, in a private (encrypted) cookie of its own.
 const USER_COOKIE: &str = "user";
 
-/// Flask's `session["colour"]`: a second value, so that pop and clear differ.
+/// Flask's `session["colour"]`, a second value, so that pop and clear differ.
 const COLOUR_COOKIE: &str = "colour";
 
 // ANCHOR: session_cookies
-/// Every cookie of this lesson's session: what "forget me" must remove, one by one.
+/// Every cookie of this lesson's session, which "forget me" must remove one by one.
 const SESSION_COOKIES: [&str; 2] = [USER_COOKIE, COLOUR_COOKIE];
 // ANCHOR_END: session_cookies
 
@@ -43,11 +43,10 @@ fn colour(jar: &CookieJar<'_>) -> Option<String> {
 // ANCHOR: login_form
 #[get("/login")]
 fn login_form(jar: &CookieJar<'_>, flash: Option<FlashMessage<'_>>) -> Result<Page, Redirect> {
-    // Flask: `if "user" in session: return redirect(url_for("user"))`.
     if jar.get_private(USER_COOKIE).is_some() {
         return Err(Redirect::to(uri!(show_user)));
     }
-    // Reading the flash makes Rocket delete its cookie in this response: it shows once.
+    // Reading the flash makes Rocket delete its cookie in this response, so it shows once.
     let message = flash.map(|flash| flash.message().to_owned());
     Ok(Page::render(
         "login",
@@ -77,7 +76,7 @@ fn login<'r>(
             ),
         ));
     };
-    // Encrypted, `HttpOnly`; `expires(None)`: a browser-session cookie, not Rocket's one week.
+    // Encrypted and `HttpOnly`; `expires(None)` makes it a browser-session cookie, not one week.
     let cookie = Cookie::build((USER_COOKIE, login.nm.trim().to_owned())).expires(None);
     jar.add_private(cookie);
     Ok(Redirect::to(uri!(show_user)))
@@ -87,7 +86,7 @@ fn login<'r>(
 // ANCHOR: user
 #[get("/user")]
 fn show_user(jar: &CookieJar<'_>) -> Result<Page, Redirect> {
-    // `get_private` decrypts and checks the value: forged, changed or foreign is `None`.
+    // `get_private` decrypts and checks the value; a forged, changed or foreign one is `None`.
     let user = jar
         .get_private(USER_COOKIE)
         .ok_or(Redirect::to(uri!(login_form)))?;
@@ -108,13 +107,14 @@ struct ColourChoice<'r> {
 }
 
 fn colour_on_offer<'v>(chosen: &str) -> form::Result<'v, ()> {
-    match chosen {
-        "" => Err(form::Error::validation("Please choose a colour."))?,
-        _ if !COLOURS.contains(&chosen) => Err(form::Error::validation(
-            "Please choose one of the colours on offer.",
-        ))?,
-        _ => Ok(()),
+    if chosen.is_empty() {
+        return Err(form::Error::validation("Please choose a colour.").into());
     }
+    if !COLOURS.contains(&chosen) {
+        let message = "Please choose one of the colours on offer.";
+        return Err(form::Error::validation(message).into());
+    }
+    Ok(())
 }
 
 #[post("/colour", data = "<form>")]
@@ -140,13 +140,13 @@ fn choose_colour<'r>(
 #[get("/logout")]
 fn logout(jar: &CookieJar<'_>) -> Result<Flash<Redirect>, Redirect> {
     let user = jar.get_private(USER_COOKIE);
-    // Flask: `session.pop("user", None)`: the user goes, the colour stays.
+    // Flask: `session.pop("user", None)`. The user goes, the colour stays.
     jar.remove_private(USER_COOKIE);
     let to_login = Redirect::to(uri!(login_form));
     let Some(user) = user else {
         return Err(to_login);
     };
-    // `_flash` is a plain, readable cookie: nothing in it that the user may not read.
+    // `_flash` is a plain, readable cookie, so it holds nothing the user may not read.
     let goodbye = format!("You have been logged out, {}.", user.value());
     Ok(Flash::success(to_login, goodbye))
 }
@@ -155,11 +155,14 @@ fn logout(jar: &CookieJar<'_>) -> Result<Flash<Redirect>, Redirect> {
 // ANCHOR: forget
 #[post("/forget")]
 fn forget(jar: &CookieJar<'_>) -> Result<Flash<Redirect>, Redirect> {
-    // Flask: `session.clear()`. Rocket's jar has none: remove each cookie of the session.
-    let carried = SESSION_COOKIES
-        .into_iter()
-        .filter(|name| jar.get(name).is_some());
-    let forgotten = carried.map(|name| jar.remove_private(name)).count() > 0;
+    // Flask: `session.clear()`. Rocket's jar has none, so each cookie of the session goes.
+    let mut forgotten = false;
+    for name in SESSION_COOKIES {
+        if jar.get(name).is_some() {
+            jar.remove_private(name);
+            forgotten = true;
+        }
+    }
     let to_login = Redirect::to(uri!(login_form));
     if !forgotten {
         return Err(to_login);
@@ -202,7 +205,6 @@ fn explain(request: &Request<'_>, cookie: &Cookie<'static>) -> Option<String> {
 // ANCHOR: rocket
 #[launch]
 fn rocket() -> Rocket<Build> {
-    // No secret key here: debug builds make one up at each launch, release builds refuse to start.
     rocket::custom(lesson_support::figment(8003, relative!("templates")))
         .attach(Template::fairing())
         .attach(lesson_support::explain(explain))

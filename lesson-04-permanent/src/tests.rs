@@ -389,3 +389,18 @@ fn name_over_the_limit_is_refused() {
         "A name can have at most 50 characters.",
     );
 }
+
+/// `write` expects every expiry it can make to be a date a cookie can hold: the longest lifetime
+/// `session_lifetime` accepts, `u32::MAX` seconds (136 years), still gets its `Expires`.
+#[test]
+fn the_longest_lifetime_still_sets_expires() {
+    let client = Client::tracked(app_with_lifetime(u32::MAX)).expect("a valid Rocket instance");
+    let response = log_in(&client, "nm=Tim&remember=on");
+    assert_eq!(response.status(), Status::SeeOther);
+    let header = set_cookie_for(&response, "session").expect("a cookie `session`");
+    assert!(
+        header.contains(&format!("Max-Age={}", u32::MAX)),
+        "{header}"
+    );
+    assert!(header.contains("; Expires="), "{header}");
+}

@@ -341,8 +341,8 @@ pub(crate) const WRONG: &[Wrong] = &[
         label: "any-colour",
         what: "any colour accepted, not only those on offer",
         file: "src/main.rs",
-        from: "_ if !COLOURS.contains(&chosen) =>",
-        to: "_ if chosen.is_empty() =>",
+        from: "if !COLOURS.contains(&chosen) {",
+        to: "if chosen.is_empty() {",
         fails: "a bad colour (empty, unknown, `Blue`",
     },
     Wrong {
@@ -370,8 +370,8 @@ pub(crate) const WRONG: &[Wrong] = &[
         label: "json-unwrap",
         what: "`serde_json::from_str(cookie.value()).unwrap()`: a 500 for a cookie that decrypts but is not this lesson's JSON",
         file: "src/main.rs",
-        from: ".and_then(|cookie| serde_json::from_str(cookie.value()).ok())",
-        to: ".map(|cookie| serde_json::from_str(cookie.value()).unwrap())",
+        from: "    match serde_json::from_str(cookie.value()) {\n        Ok(data) => Carried::Session(data),\n        Err(_) => Carried::Unreadable,\n    }",
+        to: "    Carried::Session(serde_json::from_str(cookie.value()).unwrap())",
         fails: "is not this lesson's session is answered as not logged in, never 5xx",
     },
     Wrong {
@@ -388,8 +388,8 @@ pub(crate) const WRONG: &[Wrong] = &[
         label: "max-age-only",
         what: "`Max-Age` without `Expires`: Rocket adds its own one-week `Expires`",
         file: "src/main.rs",
-        from: "            .max_age(Duration::seconds(lifetime.num_seconds()))\n            .expires(expires),",
-        to: "            .max_age(Duration::seconds({ let _ = expires; lifetime.num_seconds() })),",
+        from: "            .max_age(Duration::seconds(lifetime.num_seconds()))\n            .expires(expires)\n",
+        to: "            .max_age(Duration::seconds({ let _ = expires; lifetime.num_seconds() }))\n",
         fails: "ticking “Keep me signed in” sets one cookie",
     },
     Wrong {
@@ -516,8 +516,8 @@ pub(crate) const WRONG: &[Wrong] = &[
         label: "panel-indexes-store",
         what: "the panel reads the store with `sessions[&id]`, which panics (a 500) for an id it does not hold",
         file: "src/main.rs",
-        from: "Some(match store.sessions().get(&id) {",
-        to: "Some(match Some(&store.sessions()[&id]) {",
+        from: "Some(match store.sessions().get(id) {",
+        to: "Some(match Some(&store.sessions()[id]) {",
         fails: "is not this lesson's session is answered as not logged in, never 5xx",
     },
     Wrong {
@@ -526,7 +526,7 @@ pub(crate) const WRONG: &[Wrong] = &[
         what: "a login that keeps the id the browser came with (session fixation)",
         file: "src/main.rs",
         from: "let id = new_id();",
-        to: "let id = read(jar).unwrap_or_else(new_id);",
+        to: "let id = match read(jar) { Carried::Id(old) => old, _ => new_id() };",
         fails: "logging in again issues a new id",
     },
     Wrong {

@@ -1,5 +1,6 @@
-//! Lesson 05: the session in every template, as Flask's Jinja2 has it: the templates decide what
-//! to show with `{% if 'firstName' in session %}` (seed 003). The session is lesson 04's.
+//! Lesson 05: the session in every template, as Flask's Jinja2 has it, so that the templates
+//! decide what to show with `{% if 'firstName' in session %}` (seed 003). The session is lesson
+//! 04's.
 //!
 //! Run: `cargo run -p lesson-05`, then open <http://127.0.0.1:8005>.
 //! Chapter: docs/src/lesson-05.md.
@@ -46,10 +47,11 @@ impl SessionConfig {
 // ANCHOR_END: config
 
 // ANCHOR: session_data
-/// Flask's session dict, typed, as JSON in one private cookie: unreadable and unchangeable.
-/// Templates see it as `session`, with the seed's names; a value not set is left out, not null,
-/// so that `"firstName" in session` is false for it (in Tera as in Jinja2).
-#[derive(Serialize, Deserialize)]
+/// Flask's session dict, typed. It travels as JSON in one private cookie, which the browser can
+/// neither read nor change. Templates see it as `session`, with the seed's names; a value not
+/// set is left out, not null, so that `"firstName" in session` is false for it, in Tera as in
+/// Jinja2.
+#[derive(Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct SessionData {
     user: String,
@@ -57,27 +59,44 @@ struct SessionData {
     first_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     last_name: Option<String>,
-    /// Flask's `session.permanent`: the "Keep me signed in" box.
+    /// Flask's `session.permanent`, which the "Keep me signed in" box sets.
     permanent: bool,
-    /// The server refuses the session from then on: the encrypted value has no time of its own.
+    /// The server refuses the session from then on, as the encrypted value has no time of its own.
     expires: DateTime<Utc>,
 }
 // ANCHOR_END: session_data
 
 // ANCHOR: read
-/// The session the request carried: `None` without one, `Err` when it does not decrypt to one.
-fn read(jar: &CookieJar<'_>) -> Option<Result<SessionData, ()>> {
-    jar.get(SESSION_COOKIE)?;
-    let cookie = jar.get_private(SESSION_COOKIE);
-    Some(
-        cookie
-            .and_then(|cookie| serde_json::from_str(cookie.value()).ok())
-            .ok_or(()),
-    )
+/// What the request's cookie `session` carried.
+enum Carried {
+    Nothing,
+    /// A value that does not decrypt with this server's key, or not to this lesson's session.
+    Unreadable,
+    Session(SessionData),
+}
+
+/// The request's `Carried`, decrypted once per request (Rocket's request-local cache) for the
+/// guard and the panel.
+fn carried<'r>(request: &'r Request<'_>) -> &'r Carried {
+    request.local_cache(|| read(request.cookies()))
+}
+
+fn read(jar: &CookieJar<'_>) -> Carried {
+    if jar.get(SESSION_COOKIE).is_none() {
+        return Carried::Nothing;
+    }
+    let Some(cookie) = jar.get_private(SESSION_COOKIE) else {
+        return Carried::Unreadable;
+    };
+    match serde_json::from_str(cookie.value()) {
+        Ok(data) => Carried::Session(data),
+        Err(_) => Carried::Unreadable,
+    }
 }
 
 impl SessionData {
-    /// Not expired, and not claiming more time than the current lifetime (after it was cut).
+    /// Whether the time is not up and the session claims no more than the current lifetime, which
+    /// may have been cut since it was written.
     fn is_current(&self, now: DateTime<Utc>, lifetime: TimeDelta) -> bool {
         now < self.expires && self.expires <= now + lifetime
     }
@@ -90,24 +109,27 @@ fn now() -> DateTime<Utc> {
 // ANCHOR_END: read
 
 // ANCHOR: write
-/// Writes the session with a fresh expiry: permanent with both `Max-Age` and `Expires` (with
-/// `Max-Age` alone Rocket adds a one-week `Expires`), else a browser-session one.
+/// Writes the session with a fresh expiry. A permanent cookie gets both `Max-Age` and `Expires`,
+/// since with `Max-Age` alone Rocket adds a one-week `Expires`; any other is a browser-session one.
 fn write(jar: &CookieJar<'_>, data: &mut SessionData, lifetime: TimeDelta) {
     data.expires = now() + lifetime;
     let json = serde_json::to_string(data).expect("strings, a bool and a date serialise");
     let cookie = Cookie::build((SESSION_COOKIE, json));
-    let cookie = match OffsetDateTime::from_unix_timestamp(data.expires.timestamp()) {
-        Ok(expires) if data.permanent => cookie
+    let cookie = if data.permanent {
+        let expires = OffsetDateTime::from_unix_timestamp(data.expires.timestamp())
+            .expect("now plus at most 136 years is a date the time crate holds");
+        cookie
             .max_age(Duration::seconds(lifetime.num_seconds()))
-            .expires(expires),
-        _ => cookie.expires(None),
+            .expires(expires)
+    } else {
+        cookie.expires(None)
     };
     jar.add_private(cookie);
 }
 // ANCHOR_END: write
 
 // ANCHOR: guard
-/// A logged-in user: a session cookie that decrypts and whose time is not up.
+/// A logged-in user, whose session cookie decrypts and whose time is not up.
 struct User(SessionData);
 
 #[rocket::async_trait]
@@ -116,15 +138,16 @@ impl<'r> FromRequest<'r> for User {
 
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ()> {
         let lifetime = try_outcome!(request.guard::<&State<SessionConfig>>().await).lifetime();
-        match read(request.cookies()) {
-            Some(Ok(mut data)) if data.is_current(now(), lifetime) => {
+        match carried(request) {
+            Carried::Session(data) if data.is_current(now(), lifetime) => {
+                let mut data = data.clone();
                 // Flask's `SESSION_REFRESH_EACH_REQUEST`: a permanent session slides forward.
                 if data.permanent {
                     write(request.cookies(), &mut data, lifetime);
                 }
                 Outcome::Success(User(data))
             }
-            // No cookie, an expired one or an unreadable one: not logged in, cookie ignored.
+            // Without a cookie, or with one unreadable or expired, the visitor is not logged in.
             _ => Outcome::Forward(Status::Unauthorized),
         }
     }
@@ -151,14 +174,13 @@ fn home(user: Option<User>) -> Page {
 // ANCHOR: login_form
 #[get("/login")]
 fn login_form(user: Option<User>, jar: &CookieJar<'_>) -> Result<Page, Redirect> {
-    // Flask: `if "user" in session: return redirect(url_for("user"))`.
     if user.is_some() {
         return Err(Redirect::to(uri!(show_user)));
     }
     // A session that decrypts but whose time is up logs nobody in; its first name is still this
     // server's own word, so it may greet. Only the name goes to the template, not as `session`.
     let returning = match read(jar) {
-        Some(Ok(expired)) => expired.first_name,
+        Carried::Session(expired) => expired.first_name,
         _ => None,
     };
     Ok(render(
@@ -174,16 +196,16 @@ fn login_form(user: Option<User>, jar: &CookieJar<'_>) -> Result<Page, Redirect>
 struct Login<'r> {
     #[field(validate = lesson_support::name())]
     nm: &'r str,
-    /// Seed 003's `request.form["firstName"]`: optional, like the last name.
+    /// Seed 003's `request.form["firstName"]`, optional like the last name.
     #[field(name = "firstName", validate = optional_name())]
     first_name: Option<&'r str>,
     #[field(name = "lastName", validate = optional_name())]
     last_name: Option<&'r str>,
-    /// A ticked checkbox sends `remember=on`; an unticked one sends nothing: `false`.
+    /// A ticked checkbox sends `remember=on` and an unticked one nothing, which reads as `false`.
     remember: bool,
 }
 
-/// A first or last name: left empty, it is not set; typed, it follows the rules for a name.
+/// A first or last name is optional; when typed, it follows the rules for a name.
 fn optional_name<'v>(typed: &Option<&str>) -> form::Result<'v, ()> {
     match typed.map(str::trim) {
         None | Some("") => Ok(()),
@@ -225,7 +247,7 @@ fn login<'r>(
 // ANCHOR: user
 #[get("/user")]
 fn show_user(user: User) -> Page {
-    // Only the expiry in words; the template takes everything else from `session`.
+    // Only the expiry is put in words here; the template takes everything else from `session`.
     let expires = user.0.expires;
     let values = context! {
         expires_at: expires.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
@@ -243,13 +265,16 @@ fn not_logged_in() -> Redirect {
 // ANCHOR: logout
 #[get("/logout")]
 fn logout(jar: &CookieJar<'_>) -> Redirect {
-    // Flask: `session.clear()`: the cookie is deleted, names and all.
+    // Flask: `session.clear()`. The cookie is deleted, names and all.
     jar.remove_private(SESSION_COOKIE);
     Redirect::to(uri!(login_form))
 }
 // ANCHOR_END: logout
 
 // ANCHOR: panel
+const UNREADABLE: &str = "Could not be read with this server's key (forged, changed, cut short, \
+    made with another key, or not this lesson's session): ignored, you are not logged in.";
+
 fn explain(request: &Request<'_>, cookie: &Cookie<'static>) -> Option<String> {
     if cookie.name() != SESSION_COOKIE {
         return None;
@@ -257,21 +282,20 @@ fn explain(request: &Request<'_>, cookie: &Cookie<'static>) -> Option<String> {
     let lifetime = request.rocket().state::<SessionConfig>()?.lifetime();
     let now = now();
     let json = |data: &SessionData| serde_json::to_string(data).unwrap_or_default();
-    Some(match read(request.cookies())? {
-        Ok(data) if data.is_current(now, lifetime) => format!(
+    Some(match carried(request) {
+        Carried::Nothing => return None,
+        Carried::Session(data) if data.is_current(now, lifetime) => format!(
             "Decrypted with this server's key: {}. Accepted for {} more seconds.",
-            json(&data),
+            json(data),
             (data.expires - now).num_seconds()
         ),
-        Ok(data) => format!(
+        Carried::Session(data) => format!(
             "Decrypted with this server's key: {}. Its time is up (or it claims more than the \
              lifetime of {} seconds), so the server refuses it: you are not logged in.",
-            json(&data),
+            json(data),
             lifetime.num_seconds()
         ),
-        Err(()) => "Could not be read with this server's key (forged, changed, cut short, made \
-            with another key, or not this lesson's session): ignored, you are not logged in."
-            .to_owned(),
+        Carried::Unreadable => UNREADABLE.to_owned(),
     })
 }
 // ANCHOR_END: panel
@@ -279,11 +303,9 @@ fn explain(request: &Request<'_>, cookie: &Cookie<'static>) -> Option<String> {
 // ANCHOR: rocket
 #[launch]
 fn rocket() -> Rocket<Build> {
-    // No secret key here: debug builds make one up at each launch, release builds refuse to start.
     rocket::custom(lesson_support::figment(8005, relative!("templates")))
         .attach(Template::fairing())
         .attach(lesson_support::explain(explain))
-        // Reads `session_lifetime` at launch; a bad value stops it, naming where it came from.
         .attach(AdHoc::config::<SessionConfig>())
         .mount(
             "/",

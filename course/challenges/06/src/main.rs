@@ -1,5 +1,5 @@
 //! Lesson 06: the session on the server, as the Flask-Session extension keeps it ("stored on the
-//! server", seeds 000 and 001, is false of Flask's own session): the private cookie holds only a
+//! server", seeds 000 and 001, is false of Flask's own session). The private cookie holds only a
 //! random id, the session lives in this server's memory, and logging out ends it for good.
 //!
 //! Run: `cargo run -p lesson-06`, then open <http://127.0.0.1:8006>.
@@ -49,11 +49,11 @@ impl SessionConfig {
 // ANCHOR_END: config
 
 // ANCHOR: session_data
-/// Flask's session dict, typed, kept on the server under its id; templates see it as `session`.
+/// Flask's session dict, typed, kept on the server under its id. Templates see it as `session`.
 #[derive(Clone, Serialize)]
 struct SessionData {
     user: String,
-    /// Flask's `session.permanent`: the "Keep me signed in" box.
+    /// Flask's `session.permanent`, which the "Keep me signed in" box sets.
     permanent: bool,
     /// The server refuses the session from then on (the record stays until a login sweeps it).
     expires: DateTime<Utc>,
@@ -81,13 +81,33 @@ fn new_id() -> String {
 // ANCHOR_END: store
 
 // ANCHOR: read
-/// The session id the request carried, if it decrypts with this server's key.
-fn read(jar: &CookieJar<'_>) -> Option<String> {
-    Some(jar.get_private(SESSION_COOKIE)?.value().to_owned())
+/// What the request's cookie `session` carried.
+enum Carried {
+    Nothing,
+    /// A value that does not decrypt with this server's key.
+    Unreadable,
+    Id(String),
+}
+
+/// The request's `Carried`, decrypted once per request (Rocket's request-local cache) for the
+/// guard and the panel.
+fn carried<'r>(request: &'r Request<'_>) -> &'r Carried {
+    request.local_cache(|| read(request.cookies()))
+}
+
+fn read(jar: &CookieJar<'_>) -> Carried {
+    if jar.get(SESSION_COOKIE).is_none() {
+        return Carried::Nothing;
+    }
+    match jar.get_private(SESSION_COOKIE) {
+        Some(cookie) => Carried::Id(cookie.value().to_owned()),
+        None => Carried::Unreadable,
+    }
 }
 
 impl SessionData {
-    /// Not expired, and not claiming more time than the current lifetime (after it was cut).
+    /// Whether the time is not up and the session claims no more than the current lifetime, which
+    /// may have been cut since it was written.
     fn is_current(&self, now: DateTime<Utc>, lifetime: TimeDelta) -> bool {
         now < self.expires && self.expires <= now + lifetime
     }
@@ -100,23 +120,27 @@ fn now() -> DateTime<Utc> {
 // ANCHOR_END: read
 
 // ANCHOR: write
-/// Gives the session a fresh expiry and sends its id: permanent with both `Max-Age` and
-/// `Expires` (with `Max-Age` alone Rocket adds a one-week `Expires`), else a browser-session one.
+/// Gives the session a fresh expiry and sends its id. A permanent cookie gets both `Max-Age` and
+/// `Expires`, since with `Max-Age` alone Rocket adds a one-week `Expires`; any other is a
+/// browser-session one.
 fn write(jar: &CookieJar<'_>, id: &str, data: &mut SessionData, lifetime: TimeDelta) {
     data.expires = now() + lifetime;
     let cookie = Cookie::build((SESSION_COOKIE, id.to_owned()));
-    let cookie = match OffsetDateTime::from_unix_timestamp(data.expires.timestamp()) {
-        Ok(expires) if data.permanent => cookie
+    let cookie = if data.permanent {
+        let expires = OffsetDateTime::from_unix_timestamp(data.expires.timestamp())
+            .expect("now plus at most 136 years is a date the time crate holds");
+        cookie
             .max_age(Duration::seconds(lifetime.num_seconds()))
-            .expires(expires),
-        _ => cookie.expires(None),
+            .expires(expires)
+    } else {
+        cookie.expires(None)
     };
     jar.add_private(cookie);
 }
 // ANCHOR_END: write
 
 // ANCHOR: guard
-/// A logged-in user: a session cookie that decrypts to the id of a session this server holds.
+/// A logged-in user, whose session cookie decrypts to the id of a session this server holds.
 struct User {
     id: String,
     session: SessionData,
@@ -129,29 +153,30 @@ impl<'r> FromRequest<'r> for User {
     async fn from_request(request: &'r Request<'_>) -> Outcome<Self, ()> {
         let store = try_outcome!(request.guard::<&State<Store>>().await);
         let lifetime = try_outcome!(request.guard::<&State<SessionConfig>>().await).lifetime();
-        let Some(id) = read(request.cookies()) else {
+        let Carried::Id(id) = carried(request) else {
             return Outcome::Forward(Status::Unauthorized);
         };
         let mut sessions = store.sessions();
-        // Not held (logged out, ended everywhere, from before a restart) or expired: no session.
+        // An id not held (logged out, ended everywhere, from before a restart) or expired is no
+        // session.
         let Some(data) = sessions
-            .get_mut(&id)
+            .get_mut(id)
             .filter(|data| data.is_current(now(), lifetime))
         else {
             return Outcome::Forward(Status::Unauthorized);
         };
         // Flask's `SESSION_REFRESH_EACH_REQUEST`: a permanent session slides forward.
         if data.permanent {
-            write(request.cookies(), &id, data, lifetime);
+            write(request.cookies(), id, data, lifetime);
         }
-        let session = data.clone();
+        let (id, session) = (id.clone(), data.clone());
         Outcome::Success(User { id, session })
     }
 }
 // ANCHOR_END: guard
 
 // ANCHOR: render
-/// Lesson 05's way to give every template `session` (`{}` without one).
+/// Lesson 05's way to give every template `session`, which is `{}` without one.
 fn render(user: Option<&User>, name: &'static str, values: impl Serialize) -> Page {
     let page = Page::render(name, values);
     match user {
@@ -169,7 +194,6 @@ fn home(user: Option<User>) -> Page {
 // ANCHOR: login_form
 #[get("/login")]
 fn login_form(user: Option<User>) -> Result<Page, Redirect> {
-    // Flask: `if "user" in session: return redirect(url_for("user"))`.
     if user.is_some() {
         return Err(Redirect::to(uri!(show_user)));
     }
@@ -182,7 +206,7 @@ fn login_form(user: Option<User>) -> Result<Page, Redirect> {
 struct Login<'r> {
     #[field(validate = lesson_support::name())]
     nm: &'r str,
-    /// A ticked checkbox sends `remember=on`; an unticked one sends nothing: `false`.
+    /// A ticked checkbox sends `remember=on` and an unticked one nothing, which reads as `false`.
     remember: bool,
 }
 
@@ -205,8 +229,8 @@ fn login<'r>(
         expires: now(),
     };
     let mut sessions = store.sessions();
-    // Against session fixation: the id the browser came with is dropped, a new one issued.
-    if let Some(old) = read(jar) {
+    // Against session fixation, the id the browser came with is dropped and a new one issued.
+    if let Carried::Id(old) = read(jar) {
         sessions.remove(&old);
     }
     // Expired sessions are swept out at each login, so the map holds one lifetime's worth.
@@ -240,7 +264,7 @@ fn not_logged_in() -> Redirect {
 #[get("/logout")]
 fn logout(jar: &CookieJar<'_>, store: &State<Store>) -> Redirect {
     // Flask-Session: `session.clear()` deletes the record, so a copy of the cookie is worthless.
-    if let Some(id) = read(jar) {
+    if let Carried::Id(id) = read(jar) {
         store.sessions().remove(&id);
     }
     jar.remove_private(SESSION_COOKIE);
@@ -251,7 +275,7 @@ fn logout(jar: &CookieJar<'_>, store: &State<Store>) -> Redirect {
 // ANCHOR: logout_everywhere
 #[post("/logout/everywhere")]
 fn logout_everywhere(user: Option<User>, jar: &CookieJar<'_>, store: &State<Store>) -> Redirect {
-    // Every session of this user ends, in every browser: only a server-side session can do this.
+    // Every session of this user ends, in every browser; only a server-side session can do this.
     if let Some(User { session: me, .. }) = user {
         let mut sessions = store.sessions();
         sessions.retain(|_, session| session.user != me.user);
@@ -323,13 +347,15 @@ const UNREADABLE: &str = "Could not be read with this server's key (forged, chan
     or made with another key): ignored, you are not logged in.";
 
 fn explain(request: &Request<'_>, cookie: &Cookie<'static>) -> Option<String> {
-    (cookie.name() == SESSION_COOKIE).then_some(())?;
-    let Some(id) = read(request.cookies()) else {
+    if cookie.name() != SESSION_COOKIE {
+        return None;
+    }
+    let Carried::Id(id) = carried(request) else {
         return Some(UNREADABLE.to_owned());
     };
     let lifetime = request.rocket().state::<SessionConfig>()?.lifetime();
     let store = request.rocket().state::<Store>()?;
-    Some(match store.sessions().get(&id) {
+    Some(match store.sessions().get(id) {
         Some(data) if data.is_current(now(), lifetime) => format!(
             "Decrypted with this server's key to the session id {id}: that is all the cookie \
              holds. Under that id the store holds {} for {} more seconds.",
@@ -348,11 +374,9 @@ fn explain(request: &Request<'_>, cookie: &Cookie<'static>) -> Option<String> {
 // ANCHOR: rocket
 #[launch]
 fn rocket() -> Rocket<Build> {
-    // No secret key here: debug builds make one up at each launch, release builds refuse to start.
     rocket::custom(lesson_support::figment(8006, relative!("templates")))
         .attach(Template::fairing())
         .attach(lesson_support::explain(explain))
-        // Reads `session_lifetime` at launch; a bad value stops it, naming where it came from.
         .attach(AdHoc::config::<SessionConfig>())
         .manage(Store::default())
         .mount("/", routes![home, login_form, login, show_user])
