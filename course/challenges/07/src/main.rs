@@ -127,26 +127,29 @@ struct SentId {
     old_key: bool,
 }
 
-/// Decrypts the cookie once per request (Rocket's request-local cache), for guards and panel.
-fn read<'r>(request: &'r Request<'_>) -> &'r Carried {
-    request.local_cache(|| {
-        let config: &SessionConfig = request.rocket().state().expect("managed by AdHoc::config");
-        let jar = request.cookies();
-        let (opened, old_key) = match (jar.get_private(SESSION_COOKIE), jar.get(SESSION_COOKIE)) {
-            (Some(cookie), _) => (cookie, false),
-            (None, None) => return Carried::Nothing,
-            (None, Some(sent)) => match keys::decrypt(&config.secret_key_fallbacks, sent) {
-                Some(cookie) => (cookie, true),
-                None => return Carried::Unreadable,
-            },
-        };
-        let id = opened.value().to_owned();
-        Carried::Id(SentId { id, old_key })
-    })
+/// The request's `Carried`, decrypted once per request (Rocket's request-local cache) for the
+/// guard and the panel.
+fn carried<'r>(request: &'r Request<'_>) -> &'r Carried {
+    let config: &SessionConfig = request.rocket().state().expect("managed by AdHoc::config");
+    request.local_cache(|| read(request.cookies(), config))
+}
+
+fn read(jar: &CookieJar<'_>, config: &SessionConfig) -> Carried {
+    let (opened, old_key) = match (jar.get_private(SESSION_COOKIE), jar.get(SESSION_COOKIE)) {
+        (Some(cookie), _) => (cookie, false),
+        (None, None) => return Carried::Nothing,
+        (None, Some(sent)) => match keys::decrypt(&config.secret_key_fallbacks, sent) {
+            Some(cookie) => (cookie, true),
+            None => return Carried::Unreadable,
+        },
+    };
+    let id = opened.value().to_owned();
+    Carried::Id(SentId { id, old_key })
 }
 
 impl SessionData {
-    /// Not expired, and not claiming more time than the current lifetime (after it was cut).
+    /// Whether the time is not up and the session claims no more than the current lifetime, which
+    /// may have been cut since it was written.
     fn is_current(&self, now: DateTime<Utc>, lifetime: TimeDelta) -> bool {
         now < self.expires && self.expires <= now + lifetime
     }
@@ -159,17 +162,21 @@ fn now() -> DateTime<Utc> {
 // ANCHOR_END: read
 
 // ANCHOR: write
-/// Gives the session a fresh expiry and sends its id: permanent with both `Max-Age` and
-/// `Expires` (with `Max-Age` alone Rocket adds a one-week `Expires`), else a browser-session one.
+/// Gives the session a fresh expiry and sends its id. A permanent cookie gets both `Max-Age` and
+/// `Expires`, since with `Max-Age` alone Rocket adds a one-week `Expires`; any other is a
+/// browser-session one.
 fn issue(jar: &CookieJar<'_>, id: &str, data: &mut SessionData, config: &SessionConfig) {
     let now = now();
     data.expires = config.ends(now, data.started);
     let cookie = Cookie::build((SESSION_COOKIE, id.to_owned()));
-    let cookie = match OffsetDateTime::from_unix_timestamp(data.expires.timestamp()) {
-        Ok(expires) if data.permanent => cookie
+    let cookie = if data.permanent {
+        let expires = OffsetDateTime::from_unix_timestamp(data.expires.timestamp())
+            .expect("now plus at most 136 years is a date the time crate holds");
+        cookie
             .max_age(Duration::seconds((data.expires - now).num_seconds()))
-            .expires(expires),
-        _ => cookie.expires(None),
+            .expires(expires)
+    } else {
+        cookie.expires(None)
     };
     // Flask's `SESSION_COOKIE_SECURE`; off, unset (not `false`), so Rocket adds it under TLS.
     let mut cookie = cookie.build();
@@ -206,7 +213,7 @@ impl Visitor {
     async fn look_up(request: &Request<'_>) -> Visitor {
         let config: &SessionConfig = request.rocket().state().expect("managed by AdHoc::config");
         let store: &Store = request.rocket().state().expect("managed by open_store");
-        let Carried::Id(SentId { id, old_key }) = read(request) else {
+        let Carried::Id(SentId { id, old_key }) = carried(request) else {
             return Visitor::Stranger;
         };
         let jar = request.cookies();
@@ -398,7 +405,7 @@ fn explain(request: &Request<'_>, cookie: &Cookie<'static>) -> Option<String> {
     if cookie.name() != SESSION_COOKIE {
         return None;
     }
-    let Carried::Id(SentId { id, old_key }) = read(request) else {
+    let Carried::Id(SentId { id, old_key }) = carried(request) else {
         return Some(UNREADABLE.to_owned());
     };
     let (key, reissued) = match old_key {

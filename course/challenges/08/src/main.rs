@@ -97,16 +97,20 @@ fn now() -> DateTime<Utc> {
 // ANCHOR_END: expiry
 
 // ANCHOR: write
-/// Gives the session a fresh expiry and sends its id: permanent with both `Max-Age` and
-/// `Expires` (with `Max-Age` alone Rocket adds a one-week `Expires`), else a browser-session one.
+/// Gives the session a fresh expiry and sends its id. A permanent cookie gets both `Max-Age` and
+/// `Expires`, since with `Max-Age` alone Rocket adds a one-week `Expires`; any other is a
+/// browser-session one.
 fn write(jar: &CookieJar<'_>, id: &str, data: &mut SessionData, lifetime: TimeDelta) {
     data.expires = now() + lifetime;
     let cookie = Cookie::build((SESSION_COOKIE, id.to_owned()));
-    let cookie = match OffsetDateTime::from_unix_timestamp(data.expires.timestamp()) {
-        Ok(expires) if data.permanent => cookie
+    let cookie = if data.permanent {
+        let expires = OffsetDateTime::from_unix_timestamp(data.expires.timestamp())
+            .expect("now plus at most 136 years is a date the time crate holds");
+        cookie
             .max_age(Duration::seconds(lifetime.num_seconds()))
-            .expires(expires),
-        _ => cookie.expires(None),
+            .expires(expires)
+    } else {
+        cookie.expires(None)
     };
     jar.add_private(cookie);
 }
